@@ -8,7 +8,7 @@ import {
 import { checkDatasetSchema, type DatasetSchema } from '../personalize/dataset-schema.js';
 import { type DatasetKind, type Recipe, recipeByArn } from '../personalize/recipes.js';
 import { batchJobBaseName, MAX_JOB_BASE_NAME_LENGTH } from './names.js';
-import { at, formatPath, items, type PathSegment, text } from './paths.js';
+import { at, formatPath, isRecord, items, type PathSegment, text } from './paths.js';
 import { DATASET_KINDS } from './schema.js';
 import type { ConfigIssue } from './types.js';
 
@@ -48,9 +48,11 @@ export function checkRules(doc: unknown): RuleFindings {
 }
 
 function checkDuplicateNames(doc: unknown, error: Report): void {
+  const datasets = isRecord(at(doc, 'datasets')) ? Object.keys(at(doc, 'datasets') as object) : [];
+  const kinds = datasets.filter((key) => (DATASET_KINDS as readonly string[]).includes(key));
   const groups: [string, PathSegment[][]][] = [
-    ['schema', DATASET_KINDS.map((k) => ['datasets', k, 'schema', 'serviceConfig', 'name'])],
-    ['dataset', DATASET_KINDS.map((k) => ['datasets', k, 'dataset', 'serviceConfig', 'name'])],
+    ['schema', kinds.map((k) => ['datasets', k, 'schema', 'serviceConfig', 'name'])],
+    ['dataset', kinds.map((k) => ['datasets', k, 'dataset', 'serviceConfig', 'name'])],
     ['solution', items(doc, 'solutions').map((_, i) => ['solutions', i, 'serviceConfig', 'name'])],
     [
       'campaign',

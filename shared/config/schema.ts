@@ -153,13 +153,7 @@ function datasetSection(kind: DatasetKind) {
       ctx.addIssue({
         code: 'custom',
         message: problem.message,
-        path:
-          problem.path === ''
-            ? []
-            : problem.path
-                .split(/\.|\[(\d+)\]/)
-                .filter(Boolean)
-                .map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+        path: [...problem.path],
       });
     }
   });

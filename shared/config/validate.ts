@@ -70,10 +70,11 @@ function parseJson(source: string): JsonResult {
     };
   }
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  if (text.trim() === '') return { ok: false, errors: [{ path: '', message: 'invalid JSON: the file is empty' }] };
   const syntax: ParseError[] = [];
   const tree = parseTree(text, syntax, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (syntax.length > 0 || tree === undefined) {
-    if (syntax.length === 0) return { ok: false, errors: [{ path: '', message: 'invalid JSON: the file is empty' }] };
+    if (syntax.length === 0) return { ok: false, errors: [{ path: '', message: 'invalid JSON' }] };
     // Only the first syntax error: the parser's recovery makes later ones unreliable.
     const first = syntax[0] as ParseError;
     const { line, column } = lineAndColumn(text, first.offset);

@@ -21,9 +21,9 @@ export interface DatasetSchema {
   readonly fields: readonly SchemaField[];
 }
 
-/** A problem with `path` relative to the schema object (`fields[2].type`, or '' for the schema itself). */
+/** A problem with `path` relative to the schema object (`['fields', 2, 'type']`, or [] for the schema itself). */
 export interface SchemaProblem {
-  readonly path: string;
+  readonly path: readonly (string | number)[];
   readonly message: string;
 }
 
@@ -113,73 +113,75 @@ export function checkDatasetSchema(input: unknown, kind: DatasetKind): SchemaChe
     try {
       schema = JSON.parse(input);
     } catch (error) {
-      return { ok: false, problems: [{ path: '', message: `is not valid JSON: ${(error as Error).message}` }] };
+      return { ok: false, problems: [{ path: [], message: `is not valid JSON: ${(error as Error).message}` }] };
     }
   }
   if (!isRecord(schema))
-    return { ok: false, problems: [{ path: '', message: 'must be an Avro record schema object' }] };
+    return { ok: false, problems: [{ path: [], message: 'must be an Avro record schema object' }] };
   for (const key of Object.keys(schema)) {
-    if (!SCHEMA_KEYS.includes(key)) problems.push({ path: key, message: `unknown Avro schema key "${key}"` });
+    if (!SCHEMA_KEYS.includes(key)) problems.push({ path: [key], message: `unknown Avro schema key "${key}"` });
   }
-  if (schema.type !== 'record') problems.push({ path: 'type', message: 'must be "record"' });
+  if (schema.type !== 'record') problems.push({ path: ['type'], message: 'must be "record"' });
   if (typeof schema.name !== 'string' || !AVRO_NAME.test(schema.name)) {
-    problems.push({ path: 'name', message: 'must be an Avro name (letters, digits and _, not starting with a digit)' });
+    problems.push({
+      path: ['name'],
+      message: 'must be an Avro name (letters, digits and _, not starting with a digit)',
+    });
   }
   if (schema.namespace !== undefined && typeof schema.namespace !== 'string') {
-    problems.push({ path: 'namespace', message: 'must be a string' });
+    problems.push({ path: ['namespace'], message: 'must be a string' });
   }
   if (!Array.isArray(schema.fields) || schema.fields.length === 0) {
-    problems.push({ path: 'fields', message: 'must be a non-empty array of fields' });
+    problems.push({ path: ['fields'], message: 'must be a non-empty array of fields' });
     return { ok: false, problems };
   }
   const fields: SchemaField[] = [];
   const seen = new Set<string>();
   schema.fields.forEach((field: unknown, index: number) => {
-    const at = `fields[${index}]`;
+    const at = ['fields', index];
     if (!isRecord(field)) {
       problems.push({ path: at, message: 'must be an object with name and type' });
       return;
     }
     for (const key of Object.keys(field)) {
-      if (!FIELD_KEYS.includes(key))
-        problems.push({ path: `${at}.${key}`, message: `unknown field attribute "${key}"` });
+      if (!FIELD_KEYS.includes(key)) problems.push({ path: [...at, key], message: `unknown field attribute "${key}"` });
     }
     const name = field.name;
     if (typeof name !== 'string' || !AVRO_NAME.test(name)) {
       problems.push({
-        path: `${at}.name`,
+        path: [...at, 'name'],
         message: 'must be a field name (letters, digits and _, not starting with a digit)',
       });
       return;
     }
-    if (seen.has(name)) problems.push({ path: `${at}.name`, message: `duplicate field "${name}"` });
+    if (seen.has(name)) problems.push({ path: [...at, 'name'], message: `duplicate field "${name}"` });
     seen.add(name);
     const type = readType(field.type);
     if (typeof type === 'string') {
-      problems.push({ path: `${at}.type`, message: type });
+      problems.push({ path: [...at, 'type'], message: type });
       return;
     }
     for (const flag of ['categorical', 'textual'] as const) {
       if (field[flag] !== undefined && typeof field[flag] !== 'boolean') {
-        problems.push({ path: `${at}.${flag}`, message: 'must be true or false' });
+        problems.push({ path: [...at, flag], message: 'must be true or false' });
       }
       if (field[flag] === true && type.type !== 'string') {
-        problems.push({ path: `${at}.${flag}`, message: `only string fields can be ${flag}` });
+        problems.push({ path: [...at, flag], message: `only string fields can be ${flag}` });
       }
     }
     if (field.textual === true && kind !== 'items') {
-      problems.push({ path: `${at}.textual`, message: 'only items datasets can have textual fields' });
+      problems.push({ path: [...at, 'textual'], message: 'only items datasets can have textual fields' });
     }
     const rule = FIELD_RULES[kind][name];
     if (rule && !rule.types.includes(type.type)) {
       problems.push({
-        path: `${at}.type`,
+        path: [...at, 'type'],
         message: `${name} must be of type ${rule.types.join(' or ')} in the ${kind} schema`,
       });
     }
     if (rule?.required && type.nullable) {
       problems.push({
-        path: `${at}.type`,
+        path: [...at, 'type'],
         message: `${name} is required in the ${kind} schema and cannot be nullable`,
       });
     }
@@ -188,14 +190,14 @@ export function checkDatasetSchema(input: unknown, kind: DatasetKind): SchemaChe
   for (const [name, rule] of Object.entries(FIELD_RULES[kind])) {
     if (rule.required && !seen.has(name)) {
       problems.push({
-        path: 'fields',
+        path: ['fields'],
         message: `the ${kind} schema needs a ${name} field of type ${rule.types.join(' or ')}`,
       });
     }
   }
   const ids = Object.keys(FIELD_RULES[kind]);
   if (NEEDS_METADATA.includes(kind) && fields.length > 0 && fields.every((f) => f.name === ids[0])) {
-    problems.push({ path: 'fields', message: `the ${kind} schema needs at least one field besides ${ids[0]}` });
+    problems.push({ path: ['fields'], message: `the ${kind} schema needs at least one field besides ${ids[0]}` });
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, schema: { name: schema.name as string, fields } };

@@ -1,0 +1,34 @@
+import { Command, CommanderError } from 'commander';
+import { type Output, validateCommand } from './commands/validate.js';
+
+const consoleOutput: Output = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Runs the mpx CLI and resolves to its exit code. */
+export async function main(argv: readonly string[], io: Output = consoleOutput): Promise<number> {
+  let exitCode = 0;
+  const program = new Command()
+    .name('mpx')
+    .description('Keeps Amazon Personalize resources fresh from a parameter file')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+
+  program
+    .command('validate')
+    .description('check a parameter file and show its schedules')
+    .argument('<file>', 'the parameter file (config.json)')
+    .option('--json', 'print {"valid","errors","warnings"} as JSON and nothing else')
+    .action(async (file: string, options: { json?: boolean }) => {
+      exitCode = await validateCommand(file, options, io);
+    });
+
+  try {
+    await program.parseAsync(argv as string[]);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+  return exitCode;
+}
