@@ -1,4 +1,4 @@
-import { getNodeValue, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
 import { messageFor, toConfigIssues } from './issues.js';
 import { normalize } from './normalize.js';
 import { checkRules } from './rules.js';
@@ -13,8 +13,8 @@ export interface ValidationResult {
   readonly warnings: readonly ConfigIssue[];
 }
 
-/** Files larger than this are refused before parsing (Lambda payloads and sanity). */
-export const MAX_PARAMETER_FILE_BYTES = 1024 * 1024 * 4;
+/** Parameter files larger than 1 MiB are refused before parsing: real ones are a few kilobytes. */
+export const MAX_PARAMETER_FILE_BYTES = 1024 * 1024;
 
 /**
  * Validates a parameter file's text: JSON syntax (with line and column), the
@@ -22,7 +22,7 @@ export const MAX_PARAMETER_FILE_BYTES = 1024 * 1024 * 4;
  * error at once, never throws, and returns the normalized config as a new value.
  */
 export function validate(source: string): ValidationResult {
-  const parsed = parseJson(source);
+  const parsed = parseParameterFile(source);
   if (!parsed.ok) return { ok: false, errors: parsed.errors, warnings: [] };
   return validateDocument(parsed.value);
 }
@@ -58,34 +58,53 @@ function dedupe(issues: readonly ConfigIssue[]): ConfigIssue[] {
   });
 }
 
-type JsonResult = { ok: true; value: unknown } | { ok: false; errors: ConfigIssue[] };
+export type JsonResult = { ok: true; value: unknown } | { ok: false; errors: ConfigIssue[] };
 
-function parseJson(source: string): JsonResult {
-  if (source.length > MAX_PARAMETER_FILE_BYTES) {
-    return {
-      ok: false,
-      errors: [
-        { path: '', message: `the parameter file is larger than ${MAX_PARAMETER_FILE_BYTES / 1024 / 1024} MiB` },
-      ],
-    };
+/** Parses a parameter file's JSON; syntax errors carry line and column. Never throws. */
+export function parseParameterFile(source: string): JsonResult {
+  const bytes = source.length > MAX_PARAMETER_FILE_BYTES / 3 ? Buffer.byteLength(source, 'utf8') : source.length;
+  if (bytes > MAX_PARAMETER_FILE_BYTES) {
+    const message = `the parameter file is ${bytes} bytes; the limit is 1 MiB (${MAX_PARAMETER_FILE_BYTES} bytes)`;
+    return { ok: false, errors: [{ path: '', message }] };
   }
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   if (text.trim() === '') return { ok: false, errors: [{ path: '', message: 'invalid JSON: the file is empty' }] };
-  const syntax: ParseError[] = [];
-  const tree = parseTree(text, syntax, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  if (syntax.length > 0 || tree === undefined) {
-    if (syntax.length === 0) return { ok: false, errors: [{ path: '', message: 'invalid JSON' }] };
-    // Only the first syntax error: the parser's recovery makes later ones unreliable.
-    const first = syntax[0] as ParseError;
+  try {
+    // JSON.parse is the fast path and keeps keys such as "__proto__" as plain data.
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    // jsonc-parser only to locate the error: V8's messages do not always say where.
+    const syntax: ParseError[] = [];
+    parse(text, syntax, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = syntax[0];
+    if (!first) return { ok: false, errors: [{ path: '', message: 'invalid JSON' }] };
     const { line, column } = lineAndColumn(text, first.offset);
     const what = describeSyntaxError(printParseErrorCode(first.error));
     return { ok: false, errors: [{ path: '', message: `invalid JSON at line ${line}, column ${column}: ${what}` }] };
   }
-  return { ok: true, value: getNodeValue(tree) };
 }
 
+const SYNTAX_MESSAGES: Readonly<Record<string, string>> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'invalid number',
+  PropertyNameExpected: 'expected a property name in double quotes',
+  ValueExpected: 'expected a value',
+  ColonExpected: 'expected ":"',
+  CommaExpected: 'expected ","',
+  CloseBraceExpected: 'expected "}"',
+  CloseBracketExpected: 'expected "]"',
+  EndOfFileExpected: 'expected the end of the file',
+  InvalidCommentToken: 'comments are not allowed in JSON',
+  UnexpectedEndOfComment: 'comments are not allowed in JSON',
+  UnexpectedEndOfString: 'unterminated string',
+  UnexpectedEndOfNumber: 'unterminated number',
+  InvalidUnicode: 'invalid unicode escape',
+  InvalidEscapeCharacter: 'invalid escape character',
+  InvalidCharacter: 'invalid character in a string',
+};
+
 function describeSyntaxError(code: string): string {
-  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return SYNTAX_MESSAGES[code] ?? code;
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {

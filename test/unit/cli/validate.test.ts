@@ -83,7 +83,7 @@ describe('mpx validate', () => {
     const run = promisify(execFile)(process.execPath, [bin, 'validate', '--json', file]);
     await expect(run).rejects.toMatchObject({
       code: 1,
-      stdout: `${JSON.stringify({ valid: false, errors: [{ path: '', message: 'invalid JSON at line 1, column 19: value expected' }], warnings: [] })}\n`,
+      stdout: `${JSON.stringify({ valid: false, errors: [{ path: '', message: 'invalid JSON at line 1, column 19: expected a value' }], warnings: [] })}\n`,
     });
   });
 });

@@ -416,7 +416,9 @@ describe('validate: every rule reports its path and message', () => {
 describe('validate: syntax', () => {
   it('reports a JSON syntax error with its line and column', () => {
     const result = validate('{\n  "datasetGroup": {\n    "serviceConfig": { "name": "x", }\n  }\n}');
-    expect(result.errors).toEqual([{ path: '', message: 'invalid JSON at line 3, column 37: property name expected' }]);
+    expect(result.errors).toEqual([
+      { path: '', message: 'invalid JSON at line 3, column 37: expected a property name in double quotes' },
+    ]);
   });
 
   it('reports an empty file', () => {
@@ -425,6 +427,31 @@ describe('validate: syntax', () => {
 
   it('requires an object at the top', () => {
     expect(validate('[]').errors).toEqual([{ path: '', message: 'the parameter file must be a JSON object' }]);
+  });
+
+  it('refuses files over 1 MiB before parsing them', () => {
+    const big = `{"x": "${'é'.repeat(600_000)}"}`;
+    expect(validate(big).errors).toEqual([
+      {
+        path: '',
+        message: `the parameter file is ${Buffer.byteLength(big)} bytes; the limit is 1 MiB (1048576 bytes)`,
+      },
+    ]);
+  });
+
+  it('treats "__proto__" as an ordinary (unknown) key', () => {
+    const result = validate(
+      seedConfigText('seed-sample').replace(
+        '"name": "dataset-group-name-1"',
+        '"__proto__": {"name": "dataset-group-name-1"}',
+      ),
+    );
+    expect(result.errors).toEqual(
+      expect.arrayContaining([
+        { path: 'datasetGroup.serviceConfig.name', message: 'is required' },
+        { path: 'datasetGroup.serviceConfig.__proto__', message: expect.stringContaining('unknown key "__proto__"') },
+      ]),
+    );
   });
 
   it('accepts a UTF-8 byte-order mark', () => {

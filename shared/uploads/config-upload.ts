@@ -1,0 +1,52 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { text } from '../config/paths.js';
+import { parseParameterFile, validateDocument } from '../config/validate.js';
+import { configurationErrorNotification } from '../notify/sns-message.js';
+
+export interface ConfigUploadDeps {
+  readonly s3: S3Client;
+  readonly sns: SNSClient;
+  readonly topicArn: string;
+}
+
+export interface UploadedObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string;
+}
+
+export type ConfigUploadOutcome =
+  | { readonly status: 'valid'; readonly datasetGroup: string; readonly warnings: number }
+  | { readonly status: 'invalid'; readonly datasetGroup: string; readonly errors: number };
+
+/** `train/<dataset group>/.../config.json` → `<dataset group>`. */
+export function datasetGroupFolder(key: string): string | undefined {
+  const match = /^train\/([^/]+)\//.exec(key);
+  return match?.[1];
+}
+
+/**
+ * Reads an uploaded parameter file and validates it. An invalid file gets one
+ * notification listing every error with its JSON path, and nothing is created.
+ * Throws only on I/O failures, so the message is retried.
+ */
+export async function handleConfigUpload(object: UploadedObject, deps: ConfigUploadDeps): Promise<ConfigUploadOutcome> {
+  const response = await deps.s3.send(
+    new GetObjectCommand({ Bucket: object.bucket, Key: object.key, VersionId: object.versionId }),
+  );
+  const source = (await response.Body?.transformToString('utf-8')) ?? '';
+  const parsed = parseParameterFile(source);
+  const doc = parsed.ok ? parsed.value : undefined;
+  const result = parsed.ok ? validateDocument(doc) : { ok: false, errors: parsed.errors, warnings: [] };
+  const datasetGroup =
+    text(doc, 'datasetGroup', 'serviceConfig', 'name') ?? datasetGroupFolder(object.key) ?? 'UNKNOWN';
+  if (result.ok) return { status: 'valid', datasetGroup, warnings: result.warnings.length };
+  const notification = configurationErrorNotification(
+    datasetGroup,
+    `s3://${object.bucket}/${object.key}`,
+    result.errors,
+  );
+  await deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, ...notification }));
+  return { status: 'invalid', datasetGroup, errors: result.errors.length };
+}

@@ -1,0 +1,153 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../../shared/env.js';
+
+type Template = {
+  // biome-ignore lint/suspicious/noExplicitAny: a CloudFormation template is untyped JSON
+  Resources: Record<string, { Type: string; Properties: any; DependsOn?: unknown }>;
+  Outputs: Record<string, unknown>;
+};
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+let template: Template;
+let packageDir: string;
+
+const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+
+/** Every IAM policy statement in the template, with the resource it belongs to. */
+function statements(): {
+  owner: string;
+  statement: { Effect: string; Action: string | string[]; Resource: unknown };
+}[] {
+  const out: ReturnType<typeof statements> = [];
+  for (const [owner, resource] of Object.entries(template.Resources)) {
+    const docs =
+      resource.Type === 'AWS::IAM::Role'
+        ? (resource.Properties.Policies ?? []).map((p: { PolicyDocument: unknown }) => p.PolicyDocument)
+        : resource.Type === 'AWS::IAM::Policy'
+          ? [resource.Properties.PolicyDocument]
+          : [];
+    for (const doc of docs) for (const statement of doc.Statement) out.push({ owner, statement });
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  packageDir = await mkdtemp(join(tmpdir(), 'mpx-package-'));
+  // Offline, with no AWS credentials at all.
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'mpx-none' };
+  await promisify(execFile)(
+    join(root, 'node_modules/.bin/sls'),
+    ['package', '--stage', 'test', '--package', packageDir],
+    {
+      cwd: root,
+      env,
+    },
+  );
+  template = JSON.parse(await readFile(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+}, 180_000);
+
+describe('the packaged CloudFormation template', () => {
+  it('bundles each function for nodejs22.x on arm64', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(0);
+    for (const [, fn] of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+    }
+    expect(existsSync(join(packageDir, 'onConfigUpload.zip'))).toBe(true);
+  });
+
+  it('sets only environment variables named in shared/env.ts (besides NODE_OPTIONS)', () => {
+    const known = new Set<string>([...Object.values(ENV), 'NODE_OPTIONS']);
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      for (const name of Object.keys(fn.Properties.Environment.Variables)) expect(known).toContain(name);
+    }
+  });
+
+  it('encrypts every bucket, blocks public access and denies plain HTTP', () => {
+    const buckets = ofType('AWS::S3::Bucket');
+    expect(buckets.map(([id]) => id)).toEqual(expect.arrayContaining(['DataBucket', 'AccessLogBucket']));
+    for (const [id, bucket] of buckets) {
+      expect(bucket.Properties.BucketEncryption, id).toBeDefined();
+      if (id === 'ServerlessDeploymentBucket') continue;
+      expect(bucket.Properties.PublicAccessBlockConfiguration, id).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+    }
+    for (const [id, policy] of ofType('AWS::S3::BucketPolicy')) {
+      const deny = policy.Properties.PolicyDocument.Statement.find((s: { Effect: string }) => s.Effect === 'Deny');
+      expect(deny?.Condition, id).toEqual({ Bool: { 'aws:SecureTransport': false } });
+    }
+  });
+
+  it('versions the data bucket and sends train/**.json uploads to the uploads queue', () => {
+    const data = template.Resources.DataBucket?.Properties;
+    expect(data.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(data.NotificationConfiguration.QueueConfigurations).toEqual([
+      {
+        Event: 's3:ObjectCreated:*',
+        Queue: { 'Fn::GetAtt': ['UploadsQueue', 'Arn'] },
+        Filter: {
+          S3Key: {
+            Rules: [
+              { Name: 'prefix', Value: 'train/' },
+              { Name: 'suffix', Value: '.json' },
+            ],
+          },
+        },
+      },
+    ]);
+  });
+
+  it('lets only this account’s S3 send to the uploads queue', () => {
+    const statement = template.Resources.UploadsQueuePolicy?.Properties.PolicyDocument.Statement[0];
+    expect(statement.Principal).toEqual({ Service: 's3.amazonaws.com' });
+    expect(statement.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
+  });
+
+  it('encrypts every queue and gives every work queue a DLQ', () => {
+    for (const [id, queue] of ofType('AWS::SQS::Queue')) {
+      expect(queue.Properties.SqsManagedSseEnabled ?? queue.Properties.KmsMasterKeyId, id).toBeTruthy();
+      if (!id.endsWith('DeadLetterQueue'))
+        expect(queue.Properties.RedrivePolicy?.maxReceiveCount, id).toBeGreaterThan(0);
+    }
+  });
+
+  it('encrypts the notification topic', () => {
+    for (const [, topic] of ofType('AWS::SNS::Topic')) expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+  });
+
+  it('reports partial batch failures from every SQS consumer', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    expect(mappings.length).toBeGreaterThan(0);
+    for (const [, mapping] of mappings)
+      expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+  });
+
+  it('grants no IAM action "*" and no Resource "*"', () => {
+    const all = statements();
+    expect(all.length).toBeGreaterThan(0);
+    for (const { owner, statement } of all) {
+      const actions = ([] as string[]).concat(statement.Action);
+      expect(
+        actions.filter((a) => a === '*' || a.endsWith(':*')),
+        owner,
+      ).toEqual([]);
+      expect(statement.Resource, owner).not.toBe('*');
+    }
+  });
+
+  it('exports the bucket and the topic', () => {
+    expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(['PersonalizeBucketName', 'SNSTopicArn']));
+  });
+});

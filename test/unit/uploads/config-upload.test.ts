@@ -1,0 +1,119 @@
+import { GetObjectCommand, type GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { handleConfigUpload } from '../../../shared/uploads/config-upload.js';
+import { parseS3Notification } from '../../../shared/uploads/s3-notification.js';
+import { sampleWith, seedConfigText } from '../../fixtures/configs.js';
+
+const s3 = mockClient(S3Client);
+const sns = mockClient(SNSClient);
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:mpx-dev-notifications';
+const object = { bucket: 'data', key: 'train/dataset-group-name-1/config.json' };
+
+function uploaded(text: string) {
+  // The SDK's streaming body, reduced to the one method the code reads.
+  const Body = { transformToString: async () => text } as unknown as GetObjectCommandOutput['Body'];
+  s3.on(GetObjectCommand).resolves({ Body });
+}
+
+const deps = () => ({ s3: new S3Client({}), sns: new SNSClient({}), topicArn: TOPIC });
+
+describe('handleConfigUpload', () => {
+  beforeEach(() => {
+    s3.reset();
+    sns.reset();
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  });
+
+  it('accepts a valid file and notifies nobody', async () => {
+    uploaded(seedConfigText('seed-sample'));
+    const outcome = await handleConfigUpload(object, deps());
+    expect(outcome).toEqual({ status: 'valid', datasetGroup: 'dataset-group-name-1', warnings: 0 });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('sends one notification listing every error, in the deprecated solution format', async () => {
+    uploaded(
+      sampleWith((d) => {
+        d.solutions[2].campaigns[0].serviceConfig.minProvisionedTPS = 0;
+        d.tags = [{ tagKey: 'k' }];
+      }),
+    );
+    const outcome = await handleConfigUpload(object, deps());
+    expect(outcome).toEqual({ status: 'invalid', datasetGroup: 'dataset-group-name-1', errors: 2 });
+    const calls = sns.commandCalls(PublishCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]?.args[0].input;
+    expect(input?.TopicArn).toBe(TOPIC);
+    expect(input?.MessageStructure).toBe('json');
+    expect(input?.Subject).toBe('Maintaining Personalized Experiences with Machine Learning Notifications');
+    const message = JSON.parse(input?.Message ?? '{}');
+    expect(message.default).toBe('The personalization workflow for dataset-group-name-1 completed with errors');
+    expect(message.sms).toBe(message.default);
+    const json = {
+      datasetGroup: 'dataset-group-name-1',
+      status: 'UPDATE FAILED',
+      summary: 'There were errors detected when reading a personalization job configuration file',
+      description: [
+        'tags[0].tagValue: is required',
+        'solutions[2].campaigns[0].serviceConfig.minProvisionedTPS: must be at least 1',
+      ],
+    };
+    expect(JSON.parse(message.sqs)).toEqual(json);
+    expect(JSON.parse(message['email-json'])).toEqual(json);
+    expect(message.email).toContain(
+      '   - solutions[2].campaigns[0].serviceConfig.minProvisionedTPS: must be at least 1',
+    );
+  });
+
+  it('names the dataset group by its folder when the file is not JSON', async () => {
+    uploaded('{ not json');
+    const outcome = await handleConfigUpload(object, deps());
+    expect(outcome).toMatchObject({ status: 'invalid', datasetGroup: 'dataset-group-name-1' });
+    const message = JSON.parse(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}');
+    expect(JSON.parse(message.sqs).description).toEqual(['invalid JSON at line 1, column 3: unexpected character']);
+  });
+
+  it('fails (so the message is retried) when S3 cannot be read', async () => {
+    s3.on(GetObjectCommand).rejects(new Error('SlowDown'));
+    await expect(handleConfigUpload(object, deps())).rejects.toThrow('SlowDown');
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+});
+
+describe('parseS3Notification', () => {
+  const record = (key: string) => ({
+    eventVersion: '2.1',
+    eventSource: 'aws:s3',
+    awsRegion: 'us-east-1',
+    eventTime: '2026-11-28T10:00:00.000Z',
+    eventName: 'ObjectCreated:Put',
+    userIdentity: { principalId: 'AWS:X' },
+    requestParameters: { sourceIPAddress: '127.0.0.1' },
+    responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
+    s3: {
+      s3SchemaVersion: '1.0',
+      configurationId: 'c',
+      bucket: { name: 'data', ownerIdentity: { principalId: 'X' }, arn: 'arn:aws:s3:::data' },
+      object: { key, size: 10, eTag: 'e', versionId: 'v1', sequencer: '0' },
+    },
+  });
+
+  it('decodes URL-encoded keys', () => {
+    expect(parseS3Notification(JSON.stringify({ Records: [record('train/my+group/caf%C3%A9+config.json')] }))).toEqual([
+      { bucket: 'data', key: 'train/my group/café config.json', versionId: 'v1' },
+    ]);
+  });
+
+  it("ignores S3's test event", () => {
+    expect(
+      parseS3Notification(JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'data' })),
+    ).toEqual([]);
+  });
+
+  it('throws on a poison body', () => {
+    expect(() => parseS3Notification('{"Records": [{}]}')).toThrow();
+    expect(() => parseS3Notification('not json')).toThrow();
+  });
+});
