@@ -203,6 +203,33 @@ const cases: Case[] = [
     'filters[1].serviceConfig.name',
     'duplicate filter name "clicked-or-streamed" (also at filters[0].serviceConfig.name): Personalize filter names are unique per account and region',
   ],
+  [
+    'duplicate recommender names',
+    (d) => {
+      Object.assign(d, ecommerceConfig());
+      d.recommenders.push(structuredClone(d.recommenders[0]));
+    },
+    'recommenders[1].serviceConfig.name',
+    'duplicate recommender name "recommended-for-you" (also at recommenders[0].serviceConfig.name): Personalize recommender names are unique per account and region',
+  ],
+  [
+    'recommender recipe of another domain',
+    (d) => {
+      Object.assign(d, ecommerceConfig());
+      d.recommenders[0].serviceConfig.recipeArn = 'arn:aws:personalize:::recipe/aws-vod-top-picks';
+    },
+    'recommenders[0].serviceConfig.recipeArn',
+    "aws-vod-top-picks is a VIDEO_ON_DEMAND recipe; this dataset group's domain is ECOMMERCE",
+  ],
+  [
+    'custom recipe on a recommender',
+    (d) => {
+      Object.assign(d, ecommerceConfig());
+      d.recommenders[0].serviceConfig.recipeArn = 'arn:aws:personalize:::recipe/aws-sims';
+    },
+    'recommenders[0].serviceConfig.recipeArn',
+    'is not a domain Personalize recipe ARN: use arn:aws:personalize:::recipe/<name> with one of aws-ecomm-popular-items-by-views, aws-ecomm-popular-items-by-purchases, aws-ecomm-frequently-bought-together, aws-ecomm-customers-who-viewed-x-also-viewed, aws-ecomm-recommended-for-you, aws-vod-because-you-watched-x, aws-vod-more-like-x, aws-vod-most-popular, aws-vod-trending-now, aws-vod-top-picks',
+  ],
   // domain and recommenders
   [
     'recommenders need a domain dataset group',
@@ -602,5 +629,15 @@ describe('validate: warnings', () => {
           'this solution has its own training schedules and performAutoTraining is true: Personalize would also retrain it every 7 days and bill twice',
       },
     ]);
+  });
+});
+
+describe('validate: the examples', () => {
+  it('accepts examples/retail/config.json', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('../../../examples/retail/config.json', import.meta.url), 'utf8');
+    const result = validate(text);
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([]);
   });
 });

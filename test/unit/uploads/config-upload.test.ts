@@ -30,7 +30,7 @@ describe('handleConfigUpload', () => {
     uploaded(seedConfigText('seed-sample'));
     const outcome = await handleConfigUpload(object, deps());
     expect(outcome).toEqual({ status: 'valid', datasetGroup: 'dataset-group-name-1', warnings: 0 });
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 
   it('sends one notification listing every error, in the deprecated solution format', async () => {
@@ -42,12 +42,13 @@ describe('handleConfigUpload', () => {
     );
     const outcome = await handleConfigUpload(object, deps());
     expect(outcome).toEqual({ status: 'invalid', datasetGroup: 'dataset-group-name-1', errors: 2 });
-    const calls = sns.commandCalls(PublishCommand);
-    expect(calls).toHaveLength(1);
-    const input = calls[0]?.args[0].input;
-    expect(input?.TopicArn).toBe(TOPIC);
-    expect(input?.MessageStructure).toBe('json');
-    expect(input?.Subject).toBe('Maintaining Personalized Experiences with Machine Learning Notifications');
+    expect(sns).toHaveReceivedCommandExactlyOnceWith(PublishCommand, {
+      TopicArn: TOPIC,
+      MessageStructure: 'json',
+      Subject: 'Maintaining Personalized Experiences with Machine Learning Notifications',
+      Message: expect.any(String),
+    });
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     const message = JSON.parse(input?.Message ?? '{}');
     expect(message.default).toBe('The personalization workflow for dataset-group-name-1 completed with errors');
     expect(message.sms).toBe(message.default);
@@ -78,7 +79,7 @@ describe('handleConfigUpload', () => {
   it('fails (so the message is retried) when S3 cannot be read', async () => {
     s3.on(GetObjectCommand).rejects(new Error('SlowDown'));
     await expect(handleConfigUpload(object, deps())).rejects.toThrow('SlowDown');
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 });
 
