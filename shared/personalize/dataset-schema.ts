@@ -104,9 +104,10 @@ function readType(type: unknown): { type: PrimitiveType; nullable: boolean } | s
 
 /**
  * Checks a Personalize dataset schema (an object, or the JSON text the API takes)
- * for `kind`. Returns every problem, never throws.
+ * for `kind`, or only as an Avro record when no kind is given (CreateSchema does
+ * not know the dataset type yet). Returns every problem, never throws.
  */
-export function checkDatasetSchema(input: unknown, kind: DatasetKind): SchemaCheck {
+export function checkDatasetSchema(input: unknown, kind?: DatasetKind): SchemaCheck {
   const problems: SchemaProblem[] = [];
   let schema = input;
   if (typeof input === 'string') {
@@ -169,10 +170,10 @@ export function checkDatasetSchema(input: unknown, kind: DatasetKind): SchemaChe
         problems.push({ path: [...at, flag], message: `only string fields can be ${flag}` });
       }
     }
-    if (field.textual === true && kind !== 'items') {
+    if (field.textual === true && kind !== undefined && kind !== 'items') {
       problems.push({ path: [...at, 'textual'], message: 'only items datasets can have textual fields' });
     }
-    const rule = FIELD_RULES[kind][name];
+    const rule = kind === undefined ? undefined : FIELD_RULES[kind][name];
     if (rule && !rule.types.includes(type.type)) {
       problems.push({
         path: [...at, 'type'],
@@ -187,7 +188,8 @@ export function checkDatasetSchema(input: unknown, kind: DatasetKind): SchemaChe
     }
     fields.push({ name, ...type, categorical: field.categorical === true, textual: field.textual === true });
   });
-  for (const [name, rule] of Object.entries(FIELD_RULES[kind])) {
+  const rules = kind === undefined ? {} : FIELD_RULES[kind];
+  for (const [name, rule] of Object.entries(rules)) {
     if (rule.required && !seen.has(name)) {
       problems.push({
         path: ['fields'],
@@ -195,8 +197,8 @@ export function checkDatasetSchema(input: unknown, kind: DatasetKind): SchemaChe
       });
     }
   }
-  const ids = Object.keys(FIELD_RULES[kind]);
-  if (NEEDS_METADATA.includes(kind) && fields.length > 0 && fields.every((f) => f.name === ids[0])) {
+  const ids = Object.keys(rules);
+  if (kind !== undefined && NEEDS_METADATA.includes(kind) && fields.length > 0 && fields.every((f) => f.name === ids[0])) {
     problems.push({ path: ['fields'], message: `the ${kind} schema needs at least one field besides ${ids[0]}` });
   }
   if (problems.length > 0) return { ok: false, problems };
