@@ -20,7 +20,6 @@ import {
   ListDatasetGroupsCommand,
   TagResourceCommand,
   UntagResourceCommand,
-  UpdateCampaignCommand,
 } from '@aws-sdk/client-personalize';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hang, type PersonalizeHarness, startPersonalize } from '../../support/personalize.js';
