@@ -1,3 +1,4 @@
+import { runImportBench } from './import.bench.js';
 import { runValidateBench } from './validate.bench.js';
 
 /**
@@ -7,6 +8,7 @@ import { runValidateBench } from './validate.bench.js';
 const quick = process.argv.includes('--quick');
 const benches: [string, () => Record<string, number> | Promise<Record<string, number>>][] = [
   ['validate-1mb', () => runValidateBench(quick)],
+  ['import-csv-1m', () => runImportBench(quick)],
 ];
 
 for (const [name, run] of benches) {

@@ -3,6 +3,8 @@
 // right after `npm ci` with no build step.
 import { register } from 'tsx/esm/api';
 
+// The pinned SDK supports Node 20; its notice about future releases is not for mpx users.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
 const { main } = await import('../cli/main.ts');
 process.exitCode = await main(process.argv);

@@ -25,6 +25,7 @@ import { eventTrackerOperations, filterOperations } from './operations/trackers-
 import { type LatencyProfile, REALISTIC } from './profile.js';
 import { StateStore } from './store.js';
 import { isKnownOperation, validateRequest } from './validation.js';
+import { DEFAULT_WORKERS } from './work.js';
 
 /** What a worker needs besides the resource: the state, time, S3, and where to put files. */
 export interface WorkContext {
@@ -61,6 +62,7 @@ export interface PersonalizeEmulatorOptions {
   readonly seed?: number;
   /** S3 client for imports and batch jobs; default: the SDK's own configuration (AWS_ENDPOINT_URL…). */
   readonly s3?: () => S3Client;
+  /** The work behind imports and trainings; default: the real work (tests may replace it). */
   readonly workers?: Workers;
 }
 
@@ -101,7 +103,7 @@ const defaultIds: Ids = { hex8: () => randomBytes(4).toString('hex'), uuid: () =
  * HTTP front end (`http.ts`) receives them from the SDK.
  */
 export class PersonalizeEmulator {
-  private readonly cancels = new Map<string, () => void>();
+  private readonly scheduled = new Map<string, { at: number; cancel: () => void }>();
   private readonly running = new Map<string, { promise: Promise<void>; abort: AbortController }>();
   private closed = false;
   private readonly random: () => number;
@@ -189,18 +191,18 @@ export class PersonalizeEmulator {
 
   private scheduleWork(resource: Resource): void {
     const startsAt = resource.timeline[1]?.at ?? resource.createdAt;
-    this.cancels.get(resource.arn)?.();
+    this.scheduled.get(resource.arn)?.cancel();
     const cancel = this.clock.schedule(startsAt - this.clock.now(), () => {
-      this.cancels.delete(resource.arn);
+      this.scheduled.delete(resource.arn);
       const abort = new AbortController();
       const promise = this.runWork(resource, abort.signal).finally(() => this.running.delete(resource.arn));
       this.running.set(resource.arn, { promise, abort });
     });
-    this.cancels.set(resource.arn, cancel);
+    this.scheduled.set(resource.arn, { at: startsAt, cancel });
   }
 
   private async runWork(resource: Resource, signal: AbortSignal): Promise<void> {
-    const worker = this.options.workers?.[resource.kind];
+    const worker = (this.options.workers ?? DEFAULT_WORKERS)[resource.kind];
     if (this.closed || resource.work?.result) return;
     let outcome: WorkOutcome;
     try {
@@ -232,21 +234,29 @@ export class PersonalizeEmulator {
 
   /** Aborts the running work of a resource that was stopped or deleted. */
   private abandonWork(arn: string): void {
-    this.cancels.get(arn)?.();
-    this.cancels.delete(arn);
+    this.scheduled.get(arn)?.cancel();
+    this.scheduled.delete(arn);
     this.running.get(arn)?.abort.abort(new Error('the work is no longer wanted'));
   }
 
-  /** Resolves when no work is running (tests use it to wait for imports and trainings). */
+  /** Resolves when no work is running or due to start (tests use it to wait for imports and trainings). */
   async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running.values()].map((r) => r.promise));
+    for (;;) {
+      if (this.running.size > 0) {
+        await Promise.allSettled([...this.running.values()].map((r) => r.promise));
+      } else if ([...this.scheduled.values()].some((s) => s.at <= this.clock.now())) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      } else {
+        return;
+      }
+    }
   }
 
   /** Stops scheduling, aborts running work and waits for it to end; state on disk stays as it is. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const cancel of this.cancels.values()) cancel();
-    this.cancels.clear();
+    for (const { cancel } of this.scheduled.values()) cancel();
+    this.scheduled.clear();
     for (const run of this.running.values()) run.abort.abort(new Error('the emulator is closing'));
     await Promise.allSettled([...this.running.values()].map((r) => r.promise));
   }

@@ -198,7 +198,12 @@ export function checkDatasetSchema(input: unknown, kind?: DatasetKind): SchemaCh
     }
   }
   const ids = Object.keys(rules);
-  if (kind !== undefined && NEEDS_METADATA.includes(kind) && fields.length > 0 && fields.every((f) => f.name === ids[0])) {
+  if (
+    kind !== undefined &&
+    NEEDS_METADATA.includes(kind) &&
+    fields.length > 0 &&
+    fields.every((f) => f.name === ids[0])
+  ) {
     problems.push({ path: ['fields'], message: `the ${kind} schema needs at least one field besides ${ids[0]}` });
   }
   if (problems.length > 0) return { ok: false, problems };

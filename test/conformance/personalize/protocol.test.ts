@@ -23,7 +23,11 @@ async function raw(body: string, target: string | null = 'AmazonPersonalize.Crea
     headers: { 'content-type': 'application/x-amz-json-1.1', ...(target ? { 'x-amz-target': target } : {}) },
     ...(method === 'POST' ? { body } : {}),
   });
-  return { status: response.status, type: response.headers.get('x-amzn-errortype'), body: await response.json() };
+  return {
+    status: response.status,
+    type: response.headers.get('x-amzn-errortype'),
+    body: (await response.json()) as { __type: string; message: string },
+  };
 }
 
 describe('the wire protocol', () => {

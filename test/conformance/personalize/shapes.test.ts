@@ -72,7 +72,7 @@ const role = 'arn:aws:iam::000000000000:role/personalize';
 
 beforeAll(async () => {
   h = await startPersonalize({ workers: {}, quotas: { activeDatasetGroups: 10 } });
-  const send = <T>(command: T) => h.client.send(command as never) as Promise<Record<string, string>>;
+  const send = <T>(command: T) => h.client.send(command as never) as unknown as Promise<Record<string, string>>;
   const kms = 'arn:aws:kms:us-east-1:000000000000:key/abc';
   arns.group = (
     await send(new CreateDatasetGroupCommand({ name: 'shop', roleArn: role, kmsKeyArn: kms, domain: 'ECOMMERCE' }))
