@@ -185,8 +185,17 @@ export function createTimeline(ctx: OperationContext, phase: keyof LatencyProfil
   );
 }
 
-/** Starts deleting: DELETE PENDING → DELETE IN_PROGRESS → gone. */
+/** What goes with a resource when it is deleted: a solution's versions, a dataset's import jobs. */
+const DELETED_WITH: Partial<Record<ResourceKind, ResourceKind>> = {
+  solution: 'solutionVersion',
+  dataset: 'datasetImportJob',
+};
+
+/** Starts deleting: DELETE PENDING → DELETE IN_PROGRESS → gone (with the resources that belong to it). */
 export function startDelete(ctx: OperationContext, resource: Resource): void {
+  const dependent = DELETED_WITH[resource.kind];
+  if (dependent)
+    for (const child of live(ctx, dependent).filter((r) => r.parentArn === resource.arn)) startDelete(ctx, child);
   const steps = phases(ctx.now, ctx.profile.delete, ['DELETE PENDING', 'DELETE IN_PROGRESS', GONE]);
   resource.timeline = [...resource.timeline.filter((s) => s.at <= ctx.now && !s.afterWork), ...steps];
   if (resource.work && !resource.work.result) {

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { ResourceKind, Scope } from './arns.js';
 import { type Clock, systemClock } from './clock.js';
@@ -25,7 +26,7 @@ import { eventTrackerOperations, filterOperations } from './operations/trackers-
 import { type LatencyProfile, REALISTIC } from './profile.js';
 import { StateStore } from './store.js';
 import { isKnownOperation, validateRequest } from './validation.js';
-import { DEFAULT_WORKERS } from './work.js';
+import { DEFAULT_WORKERS, datasetDirectory } from './work.js';
 
 /** What a worker needs besides the resource: the state, time, S3, and where to put files. */
 export interface WorkContext {
@@ -166,8 +167,23 @@ export class PersonalizeEmulator {
     const request = validateRequest(operation, input);
     const ctx = this.context(scope);
     const output = await handler(request, ctx);
+    if (this.purgeDeleted(ctx.now)) ctx.mutated = true;
     if (ctx.mutated) await this.store.commit();
     return output;
+  }
+
+  /** Forgets resources whose deletion has completed, and removes the data files of deleted datasets. */
+  private purgeDeleted(now: number): boolean {
+    let purged = false;
+    for (const resource of [...this.store.resources.values()]) {
+      if (exists(resource, now)) continue;
+      this.store.resources.delete(resource.arn);
+      purged = true;
+      if (resource.kind === 'dataset') {
+        void rm(datasetDirectory(this.options.dataDir, resource), { recursive: true, force: true });
+      }
+    }
+    return purged;
   }
 
   private context(scope: Partial<Scope>): OperationContext {

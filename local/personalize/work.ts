@@ -23,11 +23,16 @@ function schemaOf(ctx: OperationContext, dataset: Resource): DatasetSchema {
   return check.schema;
 }
 
+/** Where a dataset's imported data lives; a dataset re-created under the same ARN gets a new folder. */
+export function datasetDirectory(dataDir: string, dataset: Resource): string {
+  return join(dataDir, 'datasets', `${encodeURIComponent(dataset.arn)}@${dataset.createdAt}`);
+}
+
 async function importWork(job: Resource, ctx: WorkContext): Promise<WorkOutcome> {
   const read = ctx.readOnly();
   const dataset = read.store.resources.get(job.parentArn as string);
   if (!dataset) return { ok: false, failureReason: `The dataset ${job.parentArn} no longer exists` };
-  const outFile = join(ctx.dataDir, 'datasets', encodeURIComponent(dataset.arn), `${job.name}.csv`);
+  const outFile = join(datasetDirectory(ctx.dataDir, dataset), `${job.name}.csv`);
   const result = await importDataset({
     s3: ctx.s3(),
     dataLocation: (job.attributes.dataSource as { dataLocation: string }).dataLocation,
