@@ -106,6 +106,46 @@ describe('real imports from S3', () => {
     }
   });
 
+  it.each([
+    ['a bad cell', 'USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE\nu1,i1,yesterday,click\n', 'row 2, column TIMESTAMP'],
+    [
+      'millisecond timestamps',
+      'USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE\nu1,i1,1700000000000,click\n',
+      'Unix epoch seconds',
+    ],
+    [
+      'a line over 1 MB',
+      `USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE\nu1,${'i'.repeat(1_100_000)},1700000000,click\n`,
+      'longer than 1048576',
+    ],
+    [
+      'bytes that are not UTF-8',
+      Buffer.concat([
+        Buffer.from('USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE\nu1,caf'),
+        Buffer.from([0xe9]),
+        Buffer.from(',1700000000,click\n'),
+      ]),
+      'not valid UTF-8',
+    ],
+  ])('fails an import with %s, says why, and keeps serving', async (label, body, reason) => {
+    const h = await startPersonalize({ s3: () => s3.client });
+    try {
+      const name = `bad-${label.replace(/[^a-z0-9]+/gi, '-')}`.slice(0, 40);
+      const { datasetArn } = await setUp(h, name);
+      await s3.put(`train/${name}/interactions.csv`, body);
+      const job = await importJob(h, datasetArn, `${name}-job`, `s3://data/train/${name}/interactions.csv`);
+      expect(job?.status).toBe('CREATE FAILED');
+      expect(job?.failureReason).toContain(`s3://data/train/${name}/interactions.csv`);
+      expect(job?.failureReason).toContain(reason);
+      expect(
+        (await h.client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn: job?.datasetImportJobArn })))
+          .$metadata.httpStatusCode,
+      ).toBe(200);
+    } finally {
+      await h.dispose();
+    }
+  });
+
   it('fails an import from a location that does not exist', async () => {
     const h = await startPersonalize({ s3: () => s3.client });
     try {
