@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { S3Client } from '@aws-sdk/client-s3';
+import { type Clock, systemClock } from '../clock.js';
 import type { ResourceKind, Scope } from './arns.js';
-import { type Clock, systemClock } from './clock.js';
 import {
   DEFAULT_QUOTAS,
   DEFAULT_TRAINING_THRESHOLDS,

@@ -124,10 +124,14 @@ function parseCron(expression: string, body: string): ParseResult {
       `cron expression "${expression}": exactly one of day-of-month and day-of-week must be "?" (AWS does not allow both day fields)`,
     );
   }
-  return {
-    ok: true,
-    schedule: { kind: 'cron', expression, fields: { minutes, hours, dayOfMonth, month, dayOfWeek, year } },
-  };
+  const fields = { minutes, hours, dayOfMonth, month, dayOfWeek, year };
+  try {
+    // What passes AWS's rules must also be evaluable: validation and firing use one engine.
+    new Cron(toCronerPattern(fields), { mode: '7-part', alternativeWeekdays: true, paused: true });
+  } catch (error) {
+    return fail(`cron expression "${expression}" cannot be evaluated: ${(error as Error).message}`);
+  }
+  return { ok: true, schedule: { kind: 'cron', expression, fields } };
 }
 
 /** Returns why a field is invalid, or undefined when it is valid. */
@@ -163,6 +167,9 @@ function checkListItem(item: string, spec: FieldSpec): string | undefined {
   if (step !== undefined && !(/^\d+$/.test(step) && Number(step) >= 1)) {
     return `has step "${step}": a step must be a positive whole number`;
   }
+  if (step !== undefined && Number(step) > spec.max - spec.min + 1) {
+    return `has step ${step}, larger than the field's range ${spec.min}-${spec.max}`;
+  }
   if (range === '*') return undefined;
   const bounds = range.split('-');
   if (bounds.length > 2) return `has a malformed range "${range}"`;
@@ -170,7 +177,14 @@ function checkListItem(item: string, spec: FieldSpec): string | undefined {
     const problem = checkValue(bound, spec);
     if (problem) return problem;
   }
+  const [from, to] = bounds.map((b) => fieldValue(b, spec));
+  if (to !== undefined && (from as number) > to) return `has a range "${range}" that ends before it starts`;
   return undefined;
+}
+
+function fieldValue(token: string, spec: FieldSpec): number {
+  const index = spec.names?.indexOf(token.toUpperCase()) ?? -1;
+  return index >= 0 ? index + spec.min : Number(token);
 }
 
 function checkValue(token: string, spec: FieldSpec): string | undefined {
@@ -206,7 +220,7 @@ export function toCronerPattern(fields: CronFields): string {
 export interface FireTimeOptions {
   /** IANA time zone the expression is read in (EventBridge Scheduler's ScheduleExpressionTimezone). Default UTC. */
   readonly timezone?: string;
-  /** For rate(): the first fire time (Scheduler starts a rate at creation or StartDate). Default: `after`. */
+  /** For rate(): the first fire time (Scheduler starts a rate at creation or StartDate); later ones follow every period. Default: `after` (so the first fire is one period later). */
   readonly anchor?: Date;
 }
 
@@ -224,8 +238,8 @@ export function nextFireTimes(
   if (schedule.kind === 'rate') {
     const periodMs = schedule.value * { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[schedule.unit];
     const anchor = (options.anchor ?? after).getTime();
-    const elapsed = Math.max(0, after.getTime() - anchor);
-    const first = anchor + (Math.floor(elapsed / periodMs) + 1) * periodMs;
+    const first =
+      anchor > after.getTime() ? anchor : anchor + (Math.floor((after.getTime() - anchor) / periodMs) + 1) * periodMs;
     return Array.from({ length: count }, (_, i) => new Date(first + i * periodMs));
   }
   const cron = new Cron(toCronerPattern(schedule.fields), {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { ManualClock } from '../../local/personalize/clock.js';
+import { ManualClock } from '../../local/clock.js';
 import { PersonalizeEmulator, type PersonalizeEmulatorOptions } from '../../local/personalize/emulator.js';
 import { type RunningServer, startPersonalizeServer } from '../../local/personalize/http.js';
 import { INSTANT } from '../../local/personalize/profile.js';

@@ -28,7 +28,7 @@ import {
   UpdateRecommenderCommand,
 } from '@aws-sdk/client-personalize';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../local/personalize/clock.js';
+import { ManualClock } from '../../../local/clock.js';
 import { REALISTIC } from '../../../local/personalize/profile.js';
 import { type PersonalizeHarness, startPersonalize } from '../../support/personalize.js';
 import { INTERACTIONS_SCHEMA, ITEMS_SCHEMA, USERS_SCHEMA } from './fixtures.js';

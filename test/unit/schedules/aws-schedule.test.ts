@@ -81,3 +81,27 @@ describe('schedule expression errors', () => {
     expect(!parsed.ok && parsed.message).toContain(fragment);
   });
 });
+
+describe('expressions the evaluator could not run are refused by the parser', () => {
+  it.each([
+    ['cron(5-1 * * * ? *)', 'minutes field "5-1" has a range "5-1" that ends before it starts'],
+    ['cron(0/70 * * * ? *)', 'minutes field "0/70" has step 70, larger than the field\'s range 0-59'],
+    ['cron(0 0 ? * FRI-MON *)', 'day-of-week field "FRI-MON" has a range "FRI-MON" that ends before it starts'],
+  ])('%s', (expression, fragment) => {
+    const parsed = parseScheduleExpression(expression);
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.message).toContain(fragment);
+  });
+});
+
+describe('rate() anchors', () => {
+  it('fires at the anchor itself when it is still ahead', () => {
+    const parsed = parseScheduleExpression('rate(1 hour)');
+    if (!parsed.ok) throw new Error(parsed.message);
+    const anchor = new Date('2026-11-28T12:00:00Z');
+    expect(nextFireTimes(parsed.schedule, FROM, 2, { anchor }).map((d) => d.toISOString())).toEqual([
+      '2026-11-28T12:00:00.000Z',
+      '2026-11-28T13:00:00.000Z',
+    ]);
+  });
+});
