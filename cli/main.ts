@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { localPersonalizeCommand } from './commands/local-personalize.js';
+import { localUpCommand } from './commands/local-up.js';
+import { stackOutputsCommand } from './commands/stack-outputs.js';
 import { type Output, validateCommand } from './commands/validate.js';
 
 const consoleOutput: Output = {
@@ -27,6 +29,18 @@ export async function main(argv: readonly string[], io: Output = consoleOutput):
 
   const local = program.command('local').description('run the local cloud, or one of its emulators alone');
   local
+    .command('up')
+    .description("start the local cloud and deploy this project's stack (stage local)")
+    .option('--port <port>', 'port of the edge endpoint (0 = any free port)', '4566')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--data-dir <dir>', 'where every service keeps its state', '.mpx/local')
+    .option('--profile <name>', 'Personalize latency profile: instant or realistic', 'realistic')
+    .option('--speed <factor>', 'divide every Personalize duration by this factor', '60')
+    .option('--stage <stage>', 'stage to package and deploy', 'local')
+    .action(async (options) => {
+      exitCode = await localUpCommand(options, io);
+    });
+  local
     .command('personalize')
     .description('run the Amazon Personalize emulator alone (control plane)')
     .option('--port <port>', 'port to listen on (0 = any free port)', '4567')
@@ -36,6 +50,17 @@ export async function main(argv: readonly string[], io: Output = consoleOutput):
     .option('--speed <factor>', 'divide every duration by this factor (600: 30 min → 3 s)', '1')
     .action(async (options) => {
       exitCode = await localPersonalizeCommand(options, io);
+    });
+
+  program
+    .command('stack')
+    .description('the deployed stack (AWS, or the local cloud when AWS_ENDPOINT_URL points at it)')
+    .command('outputs')
+    .description("print the stack's outputs")
+    .option('--stage <stage>', 'stage of the stack', process.env.AWS_ENDPOINT_URL ? 'local' : 'dev')
+    .option('--json', 'print one JSON object')
+    .action(async (options) => {
+      exitCode = await stackOutputsCommand(options, io);
     });
 
   try {

@@ -20,6 +20,7 @@ const template: Template = {
       Type: 'AWS::Lambda::Function',
       DependsOn: ['Role'],
       Properties: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax
         Environment: { Variables: { TOPIC: { Ref: 'Topic' }, QUEUE: { 'Fn::Sub': '${Queue.Arn}/x/${AWS::Region}' } } },
       },
     },
@@ -56,9 +57,7 @@ describe('creationOrder', () => {
 
 describe('resolveValue', () => {
   it('resolves Ref, GetAtt, Sub with attributes and pseudo parameters, Join, Select, Split, If', () => {
-    expect(
-      resolveValue((template.Resources.Fn?.Properties as Record<string, unknown>).Environment, scope, template),
-    ).toEqual({
+    expect(resolveValue(template.Resources.Fn?.Properties?.Environment, scope, template)).toEqual({
       Variables: {
         TOPIC: 'arn:aws:sns:us-east-1:000000000000:mpx-local-notifications',
         QUEUE: 'arn:aws:sqs:us-east-1:000000000000:q/x/us-east-1',
@@ -70,6 +69,7 @@ describe('resolveValue', () => {
     expect(
       resolveValue({ list: ['a', { 'Fn::If': ['HasEmail', 'b', { Ref: 'AWS::NoValue' }] }] }, scope, template),
     ).toEqual({ list: ['a'] });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax
     expect(resolveValue({ 'Fn::Sub': ['${X}-${AWS::AccountId}', { X: { Ref: 'Queue' } }] }, scope, template)).toBe(
       'http://q-000000000000',
     );
