@@ -21,7 +21,9 @@ export const buildOptions = {
   // serverless-esbuild excludes the v2 `aws-sdk` by default; bundle everything.
   exclude: [],
   packager: 'npm',
-} satisfies BuildOptions & { exclude: string[]; packager: string };
+  // Separate work folders let two packagings of one project run at once (the local cloud and a deploy, or tests).
+  outputWorkFolder: process.env.MPX_ESBUILD_WORK_FOLDER ?? '.esbuild',
+} satisfies BuildOptions & { exclude: string[]; packager: string; outputWorkFolder: string };
 
 export default function esbuildConfig(): typeof buildOptions {
   return buildOptions;

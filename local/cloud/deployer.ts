@@ -266,6 +266,14 @@ export async function deployStack(options: DeployOptions): Promise<DeployedStack
       default: {
         const reason = NOT_NEEDED[resource.Type];
         skipped.push({ logicalId, type: resource.Type, reason: reason ?? 'not emulated by the local cloud' });
+        if (resource.Type === 'AWS::Lambda::Version') {
+          // Ref of a version is its qualified ARN; locally every version is $LATEST.
+          const fn = String(props.FunctionName);
+          set(`${fn.startsWith('arn:') ? fn : `arn:aws:lambda:${region}:${account}:function:${fn}`}:$LATEST`, {
+            Version: '$LATEST',
+          });
+          break;
+        }
         const name = (props.RoleName ?? props.LogGroupName ?? props.PolicyName ?? logicalId) as string;
         set(
           name,

@@ -67,7 +67,11 @@ export async function packageProject(projectDir: string, stage: string): Promise
   const sls = fileURLToPath(new URL('../../node_modules/.bin/sls', import.meta.url));
   await promisify(execFile)(sls, ['package', '--stage', stage, '--package', dir], {
     cwd: projectDir,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      ...process.env,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      MPX_ESBUILD_WORK_FOLDER: `.esbuild-${stage}`,
+    },
     maxBuffer: 16 * 1024 * 1024,
   });
   await writeFile(stamp, hash);

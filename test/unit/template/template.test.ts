@@ -41,7 +41,13 @@ function statements(): {
 beforeAll(async () => {
   packageDir = await mkdtemp(join(tmpdir(), 'mpx-package-'));
   // Offline, with no AWS credentials at all.
-  const env = { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'mpx-none' };
+  const env = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: '',
+    AWS_SECRET_ACCESS_KEY: '',
+    AWS_PROFILE: 'mpx-none',
+    MPX_ESBUILD_WORK_FOLDER: '.esbuild-test',
+  };
   await promisify(execFile)(
     join(root, 'node_modules/.bin/sls'),
     ['package', '--stage', 'test', '--package', packageDir],
