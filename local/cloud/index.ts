@@ -8,7 +8,7 @@ import { EventsEmulator, sendJson } from '../events.js';
 import { PersonalizeEmulator } from '../personalize/emulator.js';
 import { createPersonalizeHttpHandler, isControlPlaneRequest } from '../personalize/http.js';
 import { type LatencyProfile, REALISTIC } from '../personalize/profile.js';
-import type { InvocationLog } from '../runner/function.js';
+import { FunctionError, type InvocationLog } from '../runner/function.js';
 import { SchedulerEmulator } from '../scheduler/emulator.js';
 import { createSchedulerHttpHandler } from '../scheduler/http.js';
 import { type BackingServices, startBackingServices } from '../services/index.js';
@@ -230,7 +230,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         log: (entry: InvocationLog) => {
           for (const line of entry.text.split('\n')) if (line.trim() !== '') log(`[${entry.functionName}] ${line}`);
         },
-        onMappingError: (error) => log(`event source mapping: ${(error as Error).message}`),
+        onMappingError: (error) => {
+          // The function's own stack, source-mapped to its TypeScript by the worker.
+          const stack = error instanceof FunctionError ? error.remoteStack : (error as Error).stack;
+          log(`event source mapping: ${stack ?? (error as Error).message}`);
+        },
       });
       stops.push(() => (stack as DeployedStack).stop());
       for (const skipped of stack.skipped) {

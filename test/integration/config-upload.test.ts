@@ -53,6 +53,33 @@ async function nextNotification(timeoutMs = 15_000): Promise<Record<string, unkn
 const upload = (key: string, body: string) =>
   cloud.clients.s3.send(new PutObjectCommand({ Bucket: cloud.outputs.PersonalizeBucketName, Key: key, Body: body }));
 
+describe('the local stack', () => {
+  it('answers mpx stack outputs --json like CloudFormation would', async () => {
+    const { main } = await import('../../cli/main.js');
+    const out: string[] = [];
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: cloud.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
+    try {
+      const code = await main(['node', 'mpx', 'stack', 'outputs', '--json', '--stage', 'local'], {
+        out: (l) => out.push(l),
+        err: (l) => out.push(l),
+      });
+      expect(code).toBe(0);
+    } finally {
+      process.env = saved;
+    }
+    expect(JSON.parse(out[0] as string)).toMatchObject({
+      PersonalizeBucketName: cloud.outputs.PersonalizeBucketName,
+      SNSTopicArn: cloud.outputs.SNSTopicArn,
+    });
+  });
+});
+
 describe('uploading a parameter file to the local stack', () => {
   it('notifies every error of an invalid file, with its path, in the original format', async () => {
     await upload(
