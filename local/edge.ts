@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readJson, sendJson } from './events.js';
+import { readJson, sendAwsJson as sendJson } from './events.js';
 
 /**
  * The local cloud's one endpoint. Each request is routed by the service in its

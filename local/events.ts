@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { readBodyText, sendJson } from './http-json.js';
 
 /**
  * EventBridge, as far as mpx needs it locally: event buses exist, PutEvents
@@ -141,25 +142,17 @@ function error(type: string, message: string) {
 
 /** Reads a JSON request body (empty → {}). */
 export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readBodyText(req);
   return text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
 }
 
-export function sendJson(
+/** JSON 1.x answers: errors carry their `__type` in `x-amzn-errortype` too. */
+export function sendAwsJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   contentType = 'application/x-amz-json-1.1',
 ): void {
-  const text = JSON.stringify(body);
   const type = status >= 400 ? (body as { __type?: string }).__type : undefined;
-  res.writeHead(status, {
-    'content-type': contentType,
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-    ...(type ? { 'x-amzn-errortype': type } : {}),
-  });
-  res.end(text);
+  sendJson(res, status, body, contentType, type);
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createEdgeHandler, escapeXml, type Handler, jsonTargetHandler, queryHandler, startEdge } from '../edge.js';
-import { EventsEmulator, sendJson } from '../events.js';
+import { EventsEmulator, sendAwsJson as sendJson } from '../events.js';
 import { PersonalizeEmulator } from '../personalize/emulator.js';
 import { createPersonalizeHttpHandler, isControlPlaneRequest } from '../personalize/http.js';
 import { type LatencyProfile, REALISTIC } from '../personalize/profile.js';

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BodyTooLargeError, readBodyText, sendJson } from '../http-json.js';
 import type { PersonalizeEmulator } from './emulator.js';
 import { PersonalizeApiError } from './errors.js';
 
@@ -26,26 +26,17 @@ export function regionOf(req: IncomingMessage): string | undefined {
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new PersonalizeApiError('SerializationException', 'The request body is too large');
-    chunks.push(chunk as Buffer);
+  try {
+    return await readBodyText(req, MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError)
+      throw new PersonalizeApiError('SerializationException', 'The request body is too large');
+    throw error;
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-  });
-  res.end(text);
-}
+const send = (res: ServerResponse, status: number, body: unknown, errorType?: string) =>
+  sendJson(res, status, body, 'application/x-amz-json-1.1', errorType);
 
 export function createPersonalizeHttpHandler(emulator: PersonalizeEmulator) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -1,13 +1,8 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { JsonFile } from '../json-file.js';
 import type { Resource } from './model.js';
 
-/**
- * The emulator's metadata, persisted as one JSON document under the data
- * directory. Every write goes to a temporary file that is fsynced and then
- * renamed over the old one, so a crash (even `kill -9`) leaves either the old
- * or the new state, never a torn file. Concurrent commits share one write.
- */
+/** The emulator's metadata: one JSON document under the data directory (see JsonFile for the crash safety). */
 
 export interface PersistedState {
   readonly version: 1;
@@ -16,53 +11,22 @@ export interface PersistedState {
 
 export class StateStore {
   readonly resources = new Map<string, Resource>();
-  private writing: Promise<void> | undefined;
-  private dirty = false;
-  private readonly file: string;
+  private readonly document: JsonFile<PersistedState>;
 
   constructor(readonly dataDir: string) {
-    this.file = join(dataDir, 'state.json');
+    this.document = new JsonFile(join(dataDir, 'state.json'), () => ({
+      version: 1,
+      resources: [...this.resources.values()],
+    }));
   }
 
   async load(): Promise<void> {
-    await mkdir(this.dataDir, { recursive: true });
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
-    }
-    const state = JSON.parse(text) as PersistedState;
-    for (const resource of state.resources) this.resources.set(resource.arn, resource);
+    const state = await this.document.read();
+    for (const resource of state?.resources ?? []) this.resources.set(resource.arn, resource);
   }
 
   /** Resolves once every change made before the call is on disk. */
-  async commit(): Promise<void> {
-    this.dirty = true;
-    while (this.dirty) {
-      if (this.writing) {
-        await this.writing;
-        continue;
-      }
-      this.dirty = false;
-      this.writing = this.write().finally(() => {
-        this.writing = undefined;
-      });
-      await this.writing;
-    }
-  }
-
-  private async write(): Promise<void> {
-    const state: PersistedState = { version: 1, resources: [...this.resources.values()] };
-    const temp = `${this.file}.tmp`;
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(JSON.stringify(state));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, this.file);
+  commit(): Promise<void> {
+    return this.document.commit();
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sendJson } from '../http-json.js';
 import type { RunningServer } from '../personalize/http.js';
 import type { SchedulerEmulator } from './emulator.js';
 import { SchedulerApiError } from './errors.js';
@@ -137,16 +138,8 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   return body as Record<string, unknown>;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-  });
-  res.end(text);
-}
+const send = (res: ServerResponse, status: number, body: unknown, errorType?: string) =>
+  sendJson(res, status, body, 'application/json', errorType);
 
 /**
  * A Node request listener serving the emulator. Every request gets an answer:
