@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { generateDataCommand } from './commands/generate-data.js';
 import { localPersonalizeCommand } from './commands/local-personalize.js';
 import { localUpCommand } from './commands/local-up.js';
 import { stackOutputsCommand } from './commands/stack-outputs.js';
@@ -50,6 +51,20 @@ export async function main(argv: readonly string[], io: Output = consoleOutput):
     .option('--speed <factor>', 'divide every duration by this factor (600: 30 min → 3 s)', '1')
     .action(async (options) => {
       exitCode = await localPersonalizeCommand(options, io);
+    });
+  local
+    .command('generate-data')
+    .description('write a seeded synthetic retail data set (CSVs + config.json) with planted preferences')
+    .requiredOption('--out <dir>', 'folder to write interactions.csv, items.csv, users.csv and config.json into')
+    .option('--users <n>', 'number of users', '2000')
+    .option('--items <n>', 'number of items', '1000')
+    .option('--interactions <n>', 'number of interactions', '60000')
+    .option('--seed <n>', 'random seed: the same seed writes the same bytes', '42')
+    .option('--dataset-group <name>', 'dataset group name (default: the name of the --out folder)')
+    .option('--start <date>', 'first day of the period (UTC)', '2026-01-01')
+    .option('--days <n>', 'length of the period in days', '90')
+    .action(async (options) => {
+      exitCode = await generateDataCommand(options, io);
     });
 
   program

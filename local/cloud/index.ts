@@ -6,6 +6,7 @@ import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createEdgeHandler, escapeXml, type Handler, jsonTargetHandler, queryHandler, startEdge } from '../edge.js';
 import { EventsEmulator, sendAwsJson as sendJson } from '../events.js';
 import { PersonalizeEmulator } from '../personalize/emulator.js';
+import { isEventsRequest } from '../personalize/events/http.js';
 import { createPersonalizeHttpHandler, isControlPlaneRequest } from '../personalize/http.js';
 import { type LatencyProfile, REALISTIC } from '../personalize/profile.js';
 import { FunctionError, type InvocationLog } from '../runner/function.js';
@@ -156,7 +157,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       dynamodb: (req, res) => services.handle('dynamodb', req, res),
       scheduler: createSchedulerHttpHandler(scheduler),
       personalize: async (req, res) => {
-        if (isControlPlaneRequest(req)) return personalizeHandler(req, res);
+        if (isControlPlaneRequest(req) || isEventsRequest(req)) return personalizeHandler(req, res);
         for await (const _ of req) {
           // The runtime and events APIs come with real models.
         }

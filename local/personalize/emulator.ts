@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { S3Client } from '@aws-sdk/client-s3';
 import { type Clock, systemClock } from '../clock.js';
 import type { ResourceKind, Scope } from './arns.js';
@@ -13,6 +14,8 @@ import {
   type TrainingThresholds,
 } from './context.js';
 import { PersonalizeApiError } from './errors.js';
+import { createEventsHttpHandler } from './events/http.js';
+import { eventsDeps } from './events-deps.js';
 import type { WorkResult } from './lifecycle.js';
 import { exists, type Resource } from './model.js';
 import { batchJobOperations } from './operations/batch-jobs.js';
@@ -26,6 +29,7 @@ import { eventTrackerOperations, filterOperations } from './operations/trackers-
 import { type LatencyProfile, REALISTIC } from './profile.js';
 import { StateStore } from './store.js';
 import { isKnownOperation, validateRequest } from './validation.js';
+import { DatasetViews } from './views.js';
 import { DEFAULT_WORKERS, datasetDirectory } from './work.js';
 
 /** What a worker needs besides the resource: the state, time, S3, and where to put files. */
@@ -132,6 +136,22 @@ export class PersonalizeEmulator {
       });
   }
 
+  /** Datasets in memory for the runtime (filters, metadata), rebuilt when data changes. */
+  readonly views = new DatasetViews();
+  private eventsHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+
+  /** Serves the events API (PutEvents, PutItems, PutUsers…): rows are appended to the datasets at once. */
+  handleEvents(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.eventsHandler ??= createEventsHttpHandler(
+      eventsDeps(
+        () => this.context({}),
+        this.options.dataDir,
+        () => this.store.commit(),
+      ),
+    );
+    return this.eventsHandler(req, res);
+  }
+
   /** Loads the data directory and resumes every unfinished piece of work. */
   static async start(options: PersonalizeEmulatorOptions): Promise<PersonalizeEmulator> {
     const store = new StateStore(options.dataDir);
@@ -184,6 +204,11 @@ export class PersonalizeEmulator {
       }
     }
     return purged;
+  }
+
+  /** The state as of now, for read helpers (data views, tests). */
+  readContext(): OperationContext {
+    return this.context({});
   }
 
   private context(scope: Partial<Scope>): OperationContext {

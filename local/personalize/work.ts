@@ -16,7 +16,7 @@ import { recipeOfVersion } from './operations/solutions.js';
  * training-time data checks on the data their dataset group holds.
  */
 
-function schemaOf(ctx: OperationContext, dataset: Resource): DatasetSchema {
+export function schemaOf(ctx: OperationContext, dataset: Resource): DatasetSchema {
   const schema = ctx.store.resources.get(dataset.attributes.schemaArn as string);
   const check = checkDatasetSchema(schema?.attributes.schema, datasetKindOf(dataset));
   if (!check.ok) throw new Error(`the schema of ${dataset.arn} is not usable`);

@@ -31,8 +31,9 @@ export function datasetKindOf(dataset: Resource): DatasetKind {
   return (DATASET_TYPES[String(dataset.attributes.datasetType).toLowerCase()] as { kind: DatasetKind }).kind;
 }
 
-/** One import's data: a normalized CSV file written by the import work. */
+/** One import's data (a normalized CSV file written by the import work), or the rows streamed by the events API. */
 export interface DatasetSegment {
+  /** The import job, or `streamed` for rows from PutEvents/PutItems/PutUsers. */
   readonly importJobArn: string;
   readonly importMode: 'FULL' | 'INCREMENTAL';
   readonly file: string;
@@ -40,15 +41,23 @@ export interface DatasetSegment {
   readonly finishedAt: number;
 }
 
-/** The data a dataset holds now: its last FULL import among ACTIVE imports, and the INCREMENTAL ones after it. */
+export const STREAMED = 'streamed';
+
+/**
+ * The data a dataset holds now: its last FULL import among ACTIVE imports, the
+ * INCREMENTAL ones after it, and every streamed row (a FULL import replaces
+ * bulk data only, as in Personalize).
+ */
 export function currentSegments(ctx: OperationContext, dataset: Resource): DatasetSegment[] {
-  const all = ((dataset.internal?.segments ?? []) as DatasetSegment[]).filter((segment) => {
+  const segments = (dataset.internal?.segments ?? []) as DatasetSegment[];
+  const streamed = segments.filter((segment) => segment.importJobArn === STREAMED);
+  const all = segments.filter((segment) => {
     const job = ctx.store.resources.get(segment.importJobArn);
     return job !== undefined && statusOf(job, ctx) === 'ACTIVE';
   });
   all.sort((a, b) => a.finishedAt - b.finishedAt);
   const lastFull = all.map((s) => s.importMode).lastIndexOf('FULL');
-  return all.slice(Math.max(0, lastFull));
+  return [...all.slice(Math.max(0, lastFull)), ...streamed];
 }
 
 export const schemaOperations: Record<string, Operation> = {

@@ -1,5 +1,5 @@
-import { DATASETS_BY_ENTITY, type FilterDataset, parseFilterExpression } from '../../../shared/filters/parse.js';
-import { checkDatasetSchema } from '../../../shared/personalize/dataset-schema.js';
+import { type FilterDataset, type ParsedFilter, parseFilterExpression } from '../../../shared/filters/parse.js';
+import type { DatasetSchema } from '../../../shared/personalize/dataset-schema.js';
 import {
   arn,
   create,
@@ -13,11 +13,13 @@ import {
   startDelete,
 } from '../context.js';
 import { alreadyExists, invalidInput, limitExceeded } from '../errors.js';
+import { checkFilterForDatasets } from '../filters/check.js';
 import type { Resource } from '../model.js';
+import { schemaOf } from '../work.js';
 import { describeOperation, inDatasetGroup, listOperation } from './common.js';
 import { datasetKindOf } from './datasets.js';
 
-const FILTER_DATASET_TYPE: Readonly<Record<FilterDataset, string>> = {
+const FILTER_DATASETS: Readonly<Record<FilterDataset, string>> = {
   Interactions: 'interactions',
   Items: 'items',
   Users: 'users',
@@ -25,37 +27,15 @@ const FILTER_DATASET_TYPE: Readonly<Record<FilterDataset, string>> = {
   ActionInteractions: 'action_interactions',
 };
 
-/** Why a parsed filter cannot work in this dataset group, or undefined. Personalize fails such filters. */
-function filterFailure(ctx: OperationContext, group: Resource, expression: string): string | undefined {
-  const parsed = parseFilterExpression(expression);
-  if (!parsed.ok) return undefined;
+/** Why a parsed filter cannot work in this dataset group (Personalize fails such filters), or undefined. */
+function filterFailure(ctx: OperationContext, group: Resource, filter: ParsedFilter): string | undefined {
   const datasets = inDatasetGroup(ctx, 'dataset', group.arn);
-  for (const part of parsed.filter.parts) {
-    for (const condition of [...part.conditions, ...part.ifConditions]) {
-      const datasetName =
-        condition.dataset === 'CurrentUser'
-          ? 'Users'
-          : condition.dataset === 'CurrentItem'
-            ? 'Items'
-            : condition.dataset;
-      if (
-        condition.dataset !== 'CurrentUser' &&
-        condition.dataset !== 'CurrentItem' &&
-        !DATASETS_BY_ENTITY[part.entity].includes(condition.dataset)
-      ) {
-        return `Invalid filter expression: a filter on ${part.entity} cannot use the ${condition.dataset} dataset`;
-      }
-      const type = FILTER_DATASET_TYPE[datasetName as FilterDataset];
-      const dataset = datasets.find((d) => datasetKindOf(d) === type);
-      if (!dataset) return `Invalid filter expression: the dataset group has no ${datasetName} dataset`;
-      const schema = ctx.store.resources.get(dataset.attributes.schemaArn as string);
-      const check = checkDatasetSchema(schema?.attributes.schema);
-      if (check.ok && !check.schema.fields.some((f) => f.name === condition.field)) {
-        return `Invalid filter expression: the ${datasetName} dataset has no field ${condition.field}`;
-      }
-    }
+  const schemas: Partial<Record<FilterDataset, DatasetSchema>> = {};
+  for (const [name, kind] of Object.entries(FILTER_DATASETS) as [FilterDataset, string][]) {
+    const dataset = datasets.find((d) => datasetKindOf(d) === kind);
+    if (dataset) schemas[name] = schemaOf(ctx, dataset);
   }
-  return undefined;
+  return checkFilterForDatasets(filter, schemas)[0];
 }
 
 export const eventTrackerOperations: Record<string, Operation> = {
@@ -106,7 +86,7 @@ export const filterOperations: Record<string, Operation> = {
     if (inDatasetGroup(ctx, 'filter', group.arn).length >= ctx.quotas.filtersPerDatasetGroup) {
       throw limitExceeded(`A dataset group can have at most ${ctx.quotas.filtersPerDatasetGroup} filters`);
     }
-    const failure = filterFailure(ctx, group, expression);
+    const failure = filterFailure(ctx, group, parsed.filter);
     create(ctx, {
       kind: 'filter',
       arn: filterArn,
