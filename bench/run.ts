@@ -1,4 +1,5 @@
 import { runImportBench } from './import.bench.js';
+import { runModelsBench } from './models.bench.js';
 import { runValidateBench } from './validate.bench.js';
 
 /**
@@ -9,6 +10,7 @@ const quick = process.argv.includes('--quick');
 const benches: [string, () => Record<string, number> | Promise<Record<string, number>>][] = [
   ['validate-1mb', () => runValidateBench(quick)],
   ['import-csv-1m', () => runImportBench(quick)],
+  ['models', () => runModelsBench(quick)],
 ];
 
 for (const [name, run] of benches) {

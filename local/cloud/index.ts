@@ -9,6 +9,7 @@ import { PersonalizeEmulator } from '../personalize/emulator.js';
 import { isEventsRequest } from '../personalize/events/http.js';
 import { createPersonalizeHttpHandler, isControlPlaneRequest } from '../personalize/http.js';
 import { type LatencyProfile, REALISTIC } from '../personalize/profile.js';
+import { isRuntimeRequest } from '../personalize/runtime/http.js';
 import { FunctionError, type InvocationLog } from '../runner/function.js';
 import { SchedulerEmulator } from '../scheduler/emulator.js';
 import { createSchedulerHttpHandler } from '../scheduler/http.js';
@@ -157,7 +158,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       dynamodb: (req, res) => services.handle('dynamodb', req, res),
       scheduler: createSchedulerHttpHandler(scheduler),
       personalize: async (req, res) => {
-        if (isControlPlaneRequest(req) || isEventsRequest(req)) return personalizeHandler(req, res);
+        if (isControlPlaneRequest(req) || isEventsRequest(req) || isRuntimeRequest(req))
+          return personalizeHandler(req, res);
         for await (const _ of req) {
           // The runtime and events APIs come with real models.
         }

@@ -27,6 +27,8 @@ import { solutionOperations } from './operations/solutions.js';
 import { tagOperations } from './operations/tags.js';
 import { eventTrackerOperations, filterOperations } from './operations/trackers-filters.js';
 import { type LatencyProfile, REALISTIC } from './profile.js';
+import { ModelBackend } from './runtime/backend.js';
+import { createRuntimeHttpHandler } from './runtime/http.js';
 import { StateStore } from './store.js';
 import { isKnownOperation, validateRequest } from './validation.js';
 import { DatasetViews } from './views.js';
@@ -41,6 +43,8 @@ export interface WorkContext {
   readonly thresholds: TrainingThresholds;
   /** Aborted when the emulator closes or the work is no longer wanted (stopped, deleted). */
   readonly signal: AbortSignal;
+  /** Models and filters, for batch jobs. */
+  readonly models: ModelBackend;
   /** An operation context for read helpers (statuses, current dataset segments) at the current time. */
   readOnly(): OperationContext;
 }
@@ -139,6 +143,14 @@ export class PersonalizeEmulator {
   /** Datasets in memory for the runtime (filters, metadata), rebuilt when data changes. */
   readonly views = new DatasetViews();
   private eventsHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  /** Trained models behind campaigns, recommenders and batch jobs. */
+  readonly models = new ModelBackend(() => this.readContext(), this.views);
+  private readonly runtimeHandler = createRuntimeHttpHandler(this.models);
+
+  /** Serves the runtime API (GetRecommendations, GetPersonalizedRanking). */
+  handleRuntime(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return this.runtimeHandler(req, res);
+  }
 
   /** Serves the events API (PutEvents, PutItems, PutUsers…): rows are appended to the datasets at once. */
   handleEvents(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -269,6 +281,7 @@ export class PersonalizeEmulator {
       dataDir: this.options.dataDir,
       thresholds: this.thresholds,
       signal,
+      models: this.models,
       readOnly: () => this.context({}),
     };
   }

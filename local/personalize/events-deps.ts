@@ -37,7 +37,7 @@ export function eventsDeps(context: () => OperationContext, dataDir: string, com
     resolveDataset(datasetArn) {
       const ctx = context();
       const dataset = ctx.store.resources.get(datasetArn);
-      if (!dataset || dataset.kind !== 'dataset' || !exists(dataset, ctx.now)) return undefined;
+      if (dataset?.kind !== 'dataset' || !exists(dataset, ctx.now)) return undefined;
       return { ...(datasetOf(ctx, dataset) as EventsDataset), kind: datasetKindOf(dataset) };
     },
     async append(datasetArn, rows) {

@@ -4,6 +4,7 @@ import { BodyTooLargeError, readBodyText, sendJson } from '../http-json.js';
 import type { PersonalizeEmulator } from './emulator.js';
 import { PersonalizeApiError } from './errors.js';
 import { isEventsRequest } from './events/http.js';
+import { isRuntimeRequest } from './runtime/http.js';
 
 /**
  * The control plane over HTTP exactly as the SDK speaks it: AWS JSON 1.1,
@@ -42,6 +43,7 @@ const send = (res: ServerResponse, status: number, body: unknown, errorType?: st
 export function createPersonalizeHttpHandler(emulator: PersonalizeEmulator) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (isEventsRequest(req)) return emulator.handleEvents(req, res);
+    if (isRuntimeRequest(req)) return emulator.handleRuntime(req, res);
     try {
       const target = req.headers['x-amz-target'];
       if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { checkDatasetSchema, type DatasetSchema } from '../../shared/personalize/dataset-schema.js';
-import type { DatasetKind } from '../../shared/personalize/recipes.js';
+import { type DatasetKind, type Recipe, recipeByArn } from '../../shared/personalize/recipes.js';
+import { hyperParameterDefaults } from './catalog.js';
 import type { OperationContext } from './context.js';
+import { live, statusOf } from './context.js';
 import type { WorkContext, Workers, WorkOutcome } from './emulator.js';
 import { importDataset } from './import/csv-import.js';
 import { readDatasetBatches } from './import/read-dataset.js';
@@ -9,6 +11,8 @@ import type { Resource } from './model.js';
 import { inDatasetGroup } from './operations/common.js';
 import { currentSegments, type DatasetSegment, datasetKindOf } from './operations/datasets.js';
 import { recipeOfVersion } from './operations/solutions.js';
+import { runBatchJob } from './runtime/batch.js';
+import { TrainingFailed, type TrainJob, trainInWorker } from './training/index.js';
 
 /**
  * The real work behind imports and trainings. Imports stream CSVs from S3 into
@@ -127,12 +131,123 @@ export async function trainingDataProblem(version: Resource, ctx: WorkContext): 
   return undefined;
 }
 
+/** Where a solution version's or recommender's model lives. */
+export function modelFile(dataDir: string, resource: Resource): string {
+  return join(dataDir, 'models', `${encodeURIComponent(resource.arn)}@${resource.createdAt}.model`);
+}
+
+/** The training job for a solution version or a recommender, from the data its dataset group holds now. */
+function trainJob(resource: Resource, ctx: WorkContext, recipe: Recipe, metrics: boolean): TrainJob {
+  const read = ctx.readOnly();
+  const groupArn = resource.datasetGroupArn as string;
+  const data = (kind: DatasetKind) => {
+    const found = datasetData(read, groupArn, kind);
+    return found && found.rows > 0 ? { files: found.files, schema: found.schema } : undefined;
+  };
+  const solutionConfig = (resource.attributes.solutionConfig ?? {}) as {
+    eventValueThreshold?: string;
+    algorithmHyperParameters?: Record<string, string>;
+  };
+  const interactions = data('interactions') as NonNullable<ReturnType<typeof data>>;
+  const items = data('items');
+  const users = data('users');
+  const eventType = resource.attributes.eventType as string | undefined;
+  const previous =
+    resource.attributes.trainingMode === 'UPDATE' ? previousModel(read, resource, ctx.dataDir) : undefined;
+  return {
+    recipe: recipe.name,
+    interactions,
+    ...(items ? { items } : {}),
+    ...(users ? { users } : {}),
+    hyperParameters: { ...hyperParameterDefaults(recipe), ...solutionConfig.algorithmHyperParameters },
+    seed: 42,
+    ...(eventType ? { eventType } : {}),
+    ...(solutionConfig.eventValueThreshold !== undefined
+      ? { eventValueThreshold: Number(solutionConfig.eventValueThreshold) }
+      : {}),
+    ...(previous ? { previousModelFile: previous } : {}),
+    modelFile: modelFile(ctx.dataDir, resource),
+    metrics,
+  };
+}
+
+/** The model of the solution's latest ACTIVE version before this one (UPDATE folds new data into it). */
+function previousModel(ctx: OperationContext, version: Resource, _dataDir: string): string | undefined {
+  const earlier = live(ctx, 'solutionVersion').find(
+    (v) =>
+      v.parentArn === version.parentArn &&
+      v.arn !== version.arn &&
+      statusOf(v, ctx) === 'ACTIVE' &&
+      v.internal?.modelFile,
+  );
+  return earlier?.internal?.modelFile as string | undefined;
+}
+
 async function trainingWork(version: Resource, ctx: WorkContext): Promise<WorkOutcome> {
   const problem = await trainingDataProblem(version, ctx);
-  return problem ? { ok: false, failureReason: problem } : { ok: true };
+  if (problem) return { ok: false, failureReason: problem };
+  const recipe = recipeOfVersion(version);
+  try {
+    const outcome = await trainInWorker(trainJob(version, ctx, recipe, true), ctx.signal);
+    return {
+      ok: true,
+      apply: () => {
+        version.internal = { ...version.internal, modelFile: outcome.modelFile, metrics: outcome.metrics };
+      },
+    };
+  } catch (error) {
+    if (error instanceof TrainingFailed) return { ok: false, failureReason: error.message };
+    throw error;
+  }
+}
+
+/** Domain recommenders train their recipe's model when they are created. */
+async function recommenderWork(recommender: Resource, ctx: WorkContext): Promise<WorkOutcome> {
+  const recipe = recipeByArn(recommender.attributes.recipeArn as string) as Recipe;
+  const interactions = datasetData(ctx.readOnly(), recommender.datasetGroupArn as string, 'interactions');
+  if (!interactions || interactions.rows === 0) {
+    return {
+      ok: false,
+      failureReason: 'The interactions dataset has no data: import interactions before creating a recommender',
+    };
+  }
+  try {
+    const outcome = await trainInWorker(trainJob(recommender, ctx, recipe, false), ctx.signal);
+    return {
+      ok: true,
+      apply: () => (recommender.internal = { ...recommender.internal, modelFile: outcome.modelFile }),
+    };
+  } catch (error) {
+    if (error instanceof TrainingFailed) return { ok: false, failureReason: error.message };
+    throw error;
+  }
+}
+
+/** Batch inference and batch segment jobs: JSON Lines in S3 → `<file>.out` and `_CHECK` in S3. */
+async function batchWork(job: Resource, ctx: WorkContext): Promise<WorkOutcome> {
+  const input = job.attributes.jobInput as { s3DataSource: { path: string } };
+  const output = job.attributes.jobOutput as { s3DataDestination: { path: string } };
+  const deployment = await ctx.models.deployment(job.attributes.solutionVersionArn as string);
+  const result = await runBatchJob(
+    {
+      kind: job.kind as 'batchInferenceJob' | 'batchSegmentJob',
+      deployment,
+      inputPath: input.s3DataSource.path,
+      outputPath: output.s3DataDestination.path,
+      numResults: Number(job.attributes.numResults ?? 25),
+      ...(job.attributes.filterArn ? { filterArn: job.attributes.filterArn as string } : {}),
+    },
+    ctx.s3(),
+    ctx.models,
+    ctx.signal,
+  );
+  return result.ok ? { ok: true } : result;
 }
 
 export const DEFAULT_WORKERS: Workers = {
   datasetImportJob: importWork,
   solutionVersion: trainingWork,
+  recommender: recommenderWork,
+  batchInferenceJob: batchWork,
+  batchSegmentJob: batchWork,
 };

@@ -150,12 +150,13 @@ export const recommenderOperations: Record<string, Operation> = {
       arn: recommenderArn,
       name,
       datasetGroupArn: group.arn,
-      timeline: createTimeline(ctx, 'recommender'),
+      timeline: createTimeline(ctx, 'recommender', true),
       attributes: {
         recipeArn: input.recipeArn,
         recommenderConfig: input.recommenderConfig ?? { minRecommendationRequestsPerSecond: 1 },
       },
       tags: input.tags,
+      work: true,
     });
     return { recommenderArn };
   },
