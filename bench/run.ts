@@ -1,5 +1,6 @@
 import { runImportBench } from './import.bench.js';
 import { runModelsBench } from './models.bench.js';
+import { runRuntimeBench } from './runtime.bench.js';
 import { runValidateBench } from './validate.bench.js';
 
 /**
@@ -11,6 +12,7 @@ const benches: [string, () => Record<string, number> | Promise<Record<string, nu
   ['validate-1mb', () => runValidateBench(quick)],
   ['import-csv-1m', () => runImportBench(quick)],
   ['models', () => runModelsBench(quick)],
+  ['runtime-200rps', () => runRuntimeBench(quick)],
 ];
 
 for (const [name, run] of benches) {
