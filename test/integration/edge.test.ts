@@ -83,7 +83,7 @@ describe('the edge routes each service by its signature', () => {
     });
   });
 
-  it('answers the Personalize runtime with a proper error until it exists', async () => {
+  it('routes the Personalize runtime (an unknown campaign is a 404)', async () => {
     const runtime = new PersonalizeRuntimeClient(config);
     await expect(
       runtime.send(
