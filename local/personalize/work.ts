@@ -88,9 +88,12 @@ export function datasetData(
 export async function trainingDataProblem(version: Resource, ctx: WorkContext): Promise<string | undefined> {
   const read = ctx.readOnly();
   const groupArn = version.datasetGroupArn as string;
-  const interactions = datasetData(read, groupArn, 'interactions');
+  // aws-next-best-action learns from action interactions; every other recipe from interactions.
+  const source: DatasetKind =
+    recipeOfVersion(version).recipeType === 'PERSONALIZED_ACTIONS' ? 'action_interactions' : 'interactions';
+  const interactions = datasetData(read, groupArn, source);
   if (!interactions || interactions.rows === 0) {
-    return 'The interactions dataset has no data: import interactions before training';
+    return `The ${source} dataset has no data: import ${source.replace('_', ' ')} before training`;
   }
   for (const kind of recipeOfVersion(version).requiresDatasets) {
     const data = datasetData(read, groupArn, kind);
@@ -148,8 +151,9 @@ function trainJob(resource: Resource, ctx: WorkContext, recipe: Recipe, metrics:
     eventValueThreshold?: string;
     algorithmHyperParameters?: Record<string, string>;
   };
-  const interactions = data('interactions') as NonNullable<ReturnType<typeof data>>;
-  const items = data('items');
+  const actions = recipe.recipeType === 'PERSONALIZED_ACTIONS';
+  const interactions = data(actions ? 'action_interactions' : 'interactions') as NonNullable<ReturnType<typeof data>>;
+  const items = data(actions ? 'actions' : 'items');
   const users = data('users');
   const eventType = resource.attributes.eventType as string | undefined;
   const previous =

@@ -210,7 +210,8 @@ export async function loadTrainingData(
   const builder = new TrainingDataBuilder();
   const fields = datasets.interactions.schema.fields.map((f) => f.name);
   const userAt = fields.indexOf('USER_ID');
-  const itemAt = fields.indexOf('ITEM_ID');
+  // Action interactions train aws-next-best-action: actions play the part of items.
+  const itemAt = fields.includes('ITEM_ID') ? fields.indexOf('ITEM_ID') : fields.indexOf('ACTION_ID');
   const timeAt = fields.indexOf('TIMESTAMP');
   const typeAt = fields.indexOf('EVENT_TYPE');
   const valueAt = fields.indexOf('EVENT_VALUE');
@@ -228,7 +229,10 @@ export async function loadTrainingData(
       );
     }
   }
-  if (datasets.items) await readMetadata(datasets.items, 'ITEM_ID', (id, f) => builder.setItem(id, f));
+  if (datasets.items) {
+    const key = datasets.items.schema.fields.some((f) => f.name === 'ITEM_ID') ? 'ITEM_ID' : 'ACTION_ID';
+    await readMetadata(datasets.items, key, (id, f) => builder.setItem(id, f));
+  }
   if (datasets.users) await readMetadata(datasets.users, 'USER_ID', (id, f) => builder.setUser(id, f));
   return builder.build();
 }

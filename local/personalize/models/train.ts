@@ -30,7 +30,7 @@ export class TrainingError extends Error {
   override readonly name = 'TrainingError';
 }
 
-type Algorithm = 'popularity' | 'trending' | 'sims' | 'similar-items' | 'factors' | 'segmentation' | 'actions';
+type Algorithm = 'popularity' | 'trending' | 'sims' | 'similar-items' | 'factors' | 'segmentation';
 
 /** Which algorithm a recipe trains, and the event type a domain recipe implies. */
 export function planFor(recipe: Recipe): { algorithm: Algorithm; eventType?: string } {
@@ -59,7 +59,8 @@ export function planFor(recipe: Recipe): { algorithm: Algorithm; eventType?: str
     case 'aws-item-attribute-affinity':
       return { algorithm: 'segmentation' };
     case 'aws-next-best-action':
-      return { algorithm: 'actions' };
+      // Factors over the actions users took (action interactions of type TAKEN).
+      return { algorithm: 'factors', eventType: 'TAKEN' };
     default:
       return { algorithm: 'factors' };
   }
@@ -82,15 +83,11 @@ function numberParameter(parameters: Readonly<Record<string, string>>, name: str
  * options and seed give the same model. The report (`model.training`) carries
  * the elapsed milliseconds the caller bills as `trainingHours`.
  *
- * @throws TrainingError for aws-next-best-action (actions are not modelled), and
- * for an UPDATE on a recipe that does not allow it or from an incompatible previous model.
+ * @throws TrainingError for an UPDATE on a recipe that does not allow it or from an incompatible previous model.
  */
 export function train(data: TrainingData, options: TrainOptions): Model {
   const started = performance.now();
   const plan = planFor(options.recipe);
-  if (plan.algorithm === 'actions') {
-    throw new TrainingError(`${options.recipe.name} is not supported by the local emulator: actions are not modelled`);
-  }
   const eventType =
     options.eventType ??
     (plan.eventType !== undefined && data.eventTypes.includes(plan.eventType) ? plan.eventType : undefined);

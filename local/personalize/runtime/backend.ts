@@ -148,7 +148,12 @@ export class ModelBackend implements RuntimeBackend, BatchBackend {
     const view = await this.views.view(ctx, deployment.datasetGroupArn);
     return compileFilter({
       filter: parsed.filter,
-      entity: deployment.recipe.recipeType === 'USER_SEGMENTATION' ? 'UserID' : 'ItemID',
+      entity:
+        deployment.recipe.recipeType === 'USER_SEGMENTATION'
+          ? 'UserID'
+          : deployment.recipe.recipeType === 'PERSONALIZED_ACTIONS'
+            ? 'ActionID'
+            : 'ItemID',
       data: view.filterData,
       userId: context.userId,
       itemId: context.itemId,

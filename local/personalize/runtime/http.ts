@@ -128,6 +128,7 @@ async function recommendations(input: Record<string, unknown>, backend: RuntimeB
   if (type === 'PERSONALIZED_RANKING') throw invalid('Use GetPersonalizedRanking with a personalized-ranking campaign');
   if (type === 'USER_SEGMENTATION')
     throw invalid(`${deployment.recipe.name} solution versions answer batch segment jobs only`);
+  if (type === 'PERSONALIZED_ACTIONS') throw invalid('Use GetActionRecommendations with a next-best-action campaign');
   const columns = metadataColumns(input.metadataColumns, deployment);
   const keep = await backend.filter(deployment, text(input.filterArn, 'filterArn'), filterValues(input.filterValues), {
     ...(userId ? { userId } : {}),
@@ -188,6 +189,25 @@ async function ranking(input: Record<string, unknown>, backend: RuntimeBackend) 
   return { personalizedRanking, recommendationId: `RID-${randomUUID()}` };
 }
 
+async function actionRecommendations(input: Record<string, unknown>, backend: RuntimeBackend) {
+  const campaignArn = text(input.campaignArn, 'campaignArn', true) as string;
+  const userId = text(input.userId, 'userId', true) as string;
+  const deployment = await backend.deployment(campaignArn);
+  if (deployment.recipe.recipeType !== 'PERSONALIZED_ACTIONS') {
+    throw invalid(
+      `GetActionRecommendations needs a next-best-action campaign; ${deployment.recipe.name} is ${deployment.recipe.recipeType}`,
+    );
+  }
+  const keep = await backend.filter(deployment, text(input.filterArn, 'filterArn'), filterValues(input.filterValues), {
+    userId,
+  });
+  const actions = await backend.recommend(deployment, { userId, numResults: numResults(input.numResults), keep });
+  return {
+    actionList: actions.map((a) => ({ actionId: a.id, ...(a.score !== undefined ? { score: a.score } : {}) })),
+    recommendationId: `RID-${randomUUID()}`,
+  };
+}
+
 const send = (res: ServerResponse, status: number, body: unknown, errorType?: string) =>
   sendJson(res, status, body, 'application/json', errorType);
 
@@ -200,6 +220,7 @@ export function createRuntimeHttpHandler(backend: RuntimeBackend) {
       const input = await readBody(req);
       if (path === '/recommendations') return send(res, 200, await recommendations(input, backend));
       if (path === '/personalize-ranking') return send(res, 200, await ranking(input, backend));
+      if (path === '/action-recommendations') return send(res, 200, await actionRecommendations(input, backend));
       throw invalid(`The local Personalize runtime does not serve ${path}`);
     } catch (error) {
       const apiError =
