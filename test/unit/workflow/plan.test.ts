@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import type { ParameterFile } from '../../../shared/config/types.js';
+import { validate } from '../../../shared/config/validate.js';
+import { type DataFound, planRun, type RunPlan } from '../../../shared/workflow/plan.js';
+import { MAX_DELAY_SECONDS, nextPollDelay } from '../../../shared/workflow/poll.js';
+import { type Doc, SEED_CONFIGS, sampleWith, seedConfigText } from '../../fixtures/configs.js';
+
+const config = (text: string): ParameterFile => {
+  const result = validate(text);
+  if (!result.config) throw new Error(JSON.stringify(result.errors));
+  return result.config;
+};
+
+/** `id <- dependencies` lines, in plan order, without the final notify step. */
+const edges = (plan: RunPlan) =>
+  plan.steps.filter((s) => s.kind !== 'notify').map((s) => `${s.id} <- ${s.dependsOn.join(', ')}`);
+
+describe('planRun on the seed parameter files', () => {
+  it('plans seed-sample with only true dependencies', () => {
+    expect(edges(planRun(config(seedConfigText('seed-sample')), { interactions: true, users: true }))).toEqual([
+      'datasetGroup <- ',
+      'schema:interactions <- ',
+      'dataset:interactions <- datasetGroup, schema:interactions',
+      'datasetImportJob:interactions <- dataset:interactions',
+      'schema:users <- ',
+      'dataset:users <- datasetGroup, schema:users',
+      'datasetImportJob:users <- dataset:users',
+      'eventTracker <- datasetGroup',
+      'filter:clicked-or-streamed <- datasetGroup, dataset:interactions',
+      'filter:interacted <- datasetGroup, dataset:interactions',
+      'solution:sims-solution <- datasetGroup, dataset:interactions',
+      'solutionVersion:sims-solution <- solution:sims-solution, datasetImportJob:interactions',
+      'solution:popularity-count-solution <- datasetGroup, dataset:interactions',
+      'solutionVersion:popularity-count-solution <- solution:popularity-count-solution, datasetImportJob:interactions',
+      'solution:user-personalization-solution <- datasetGroup, dataset:interactions',
+      'solutionVersion:user-personalization-solution <- solution:user-personalization-solution, datasetImportJob:interactions, datasetImportJob:users',
+      'campaign:user-personalization-campaign <- solutionVersion:user-personalization-solution',
+      'batchInferenceJob:user-personalization-solution <- solutionVersion:user-personalization-solution',
+    ]);
+  });
+
+  it('plans seed-tags (items and users data, a named solution version)', () => {
+    expect(
+      edges(planRun(config(seedConfigText('seed-tags')), { interactions: true, items: true, users: true })),
+    ).toEqual([
+      'datasetGroup <- ',
+      'schema:interactions <- ',
+      'dataset:interactions <- datasetGroup, schema:interactions',
+      'datasetImportJob:interactions <- dataset:interactions',
+      'schema:items <- ',
+      'dataset:items <- datasetGroup, schema:items',
+      'datasetImportJob:items <- dataset:items',
+      'schema:users <- ',
+      'dataset:users <- datasetGroup, schema:users',
+      'datasetImportJob:users <- dataset:users',
+      'eventTracker <- datasetGroup',
+      'solution:solution-recommender-user-personalization <- datasetGroup, dataset:interactions',
+      'solutionVersion:solution-recommender-user-personalization <- solution:solution-recommender-user-personalization, datasetImportJob:interactions, datasetImportJob:items, datasetImportJob:users',
+    ]);
+  });
+
+  it('plans seed-root-tags', () => {
+    expect(edges(planRun(config(seedConfigText('seed-root-tags')), { interactions: true }))).toEqual([
+      'datasetGroup <- ',
+      'schema:interactions <- ',
+      'dataset:interactions <- datasetGroup, schema:interactions',
+      'datasetImportJob:interactions <- dataset:interactions',
+      'eventTracker <- datasetGroup',
+      'solution:solution-user-personalization <- datasetGroup, dataset:interactions',
+      'solutionVersion:solution-user-personalization <- solution:solution-user-personalization, datasetImportJob:interactions',
+    ]);
+  });
+
+  it.each(SEED_CONFIGS)(
+    '%s: ids are unique, every dependency exists and comes first, notify comes last and waits for all',
+    (name) => {
+      const plan = planRun(config(seedConfigText(name)), { interactions: true, items: true, users: true });
+      const seen = new Set<string>();
+      for (const step of plan.steps) {
+        expect(seen.has(step.id), step.id).toBe(false);
+        for (const dependency of step.dependsOn) expect(seen.has(dependency), `${step.id} <- ${dependency}`).toBe(true);
+        seen.add(step.id);
+      }
+      const notify = plan.steps.at(-1);
+      expect(notify?.kind).toBe('notify');
+      expect(notify?.dependsOn).toHaveLength(plan.steps.length - 1);
+    },
+  );
+});
+
+describe('planRun: true dependencies only', () => {
+  const data: DataFound = { interactions: true, items: true };
+  const withItems = (change: (d: Doc) => void = () => undefined) =>
+    sampleWith((d) => {
+      d.datasets.items = {
+        dataset: { serviceConfig: { name: 'items-data' } },
+        schema: {
+          serviceConfig: {
+            name: 'items-schema',
+            schema: {
+              type: 'record',
+              name: 'items',
+              fields: [
+                { name: 'ITEM_ID', type: 'string' },
+                { name: 'GENRE', type: 'string', categorical: true },
+              ],
+            },
+          },
+        },
+      };
+      change(d);
+    });
+
+  it('has no import when no data was found for a dataset', () => {
+    const plan = planRun(config(seedConfigText('seed-sample')), { interactions: true });
+    expect(plan.steps.map((s) => s.id)).not.toContain('datasetImportJob:users');
+  });
+
+  it('lets a filter wait only for the datasets it references', () => {
+    const plan = planRun(
+      config(
+        withItems((d) => (d.filters[0].serviceConfig.filterExpression = 'INCLUDE ItemID WHERE Items.GENRE IN ($G)')),
+      ),
+      data,
+    );
+    expect(plan.steps.find((s) => s.id === 'filter:clicked-or-streamed')?.dependsOn).toEqual([
+      'datasetGroup',
+      'dataset:items',
+    ]);
+  });
+
+  it('gives each batch job of a solution its own step', () => {
+    const plan = planRun(
+      config(
+        sampleWith((d) => {
+          d.solutions[2].batchInferenceJobs.push({ serviceConfig: {}, workflowConfig: {} });
+        }),
+      ),
+      data,
+    );
+    expect(plan.steps.filter((s) => s.kind === 'batchInferenceJob').map((s) => s.name)).toEqual([
+      'user-personalization-solution',
+      'user-personalization-solution-2',
+    ]);
+  });
+});
+
+describe('nextPollDelay', () => {
+  it.each([
+    ['solutionVersion', 0, MAX_DELAY_SECONDS], // 0.8 × 30 min, capped at SQS's 15 minutes
+    ['solutionVersion', 1, 225],
+    ['solutionVersion', 2, 338],
+    ['solutionVersion', 6, MAX_DELAY_SECONDS],
+    ['datasetGroup', 0, 72],
+    ['datasetGroup', 1, 11],
+    ['filter', 0, 144],
+    ['schema', 0, 5],
+  ] as const)('%s after %i polls waits %i s', (kind, polls, seconds) => {
+    expect(nextPollDelay(kind, polls)).toBe(seconds);
+  });
+
+  it('never exceeds SQS’s 15 minutes and never gives up, however long a training takes', () => {
+    for (let polls = 0; polls < 200; polls += 1) {
+      const delay = nextPollDelay('solutionVersion', polls);
+      expect(delay).toBeGreaterThan(0);
+      expect(delay).toBeLessThanOrEqual(MAX_DELAY_SECONDS);
+    }
+  });
+
+  it('scales for a faster Personalize', () => {
+    expect(nextPollDelay('solutionVersion', 0, 1 / 600)).toBe(2);
+    expect(nextPollDelay('datasetGroup', 1, 1 / 600)).toBe(0);
+  });
+});
