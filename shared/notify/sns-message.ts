@@ -14,6 +14,11 @@ export interface NotificationJson {
   readonly status: NotificationStatus;
   readonly summary: string;
   readonly description: string | readonly string[];
+  /** mpx additions; legacy consumers ignore them. */
+  readonly runId?: string;
+  readonly trigger?: string;
+  readonly steps?: readonly StepReport[];
+  readonly metrics?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 export interface SnsNotification {
@@ -55,5 +60,77 @@ export function configurationErrorNotification(
     status: 'UPDATE FAILED',
     summary: 'There were errors detected when reading a personalization job configuration file',
     description: lines,
+  });
+}
+
+/** One step of a finished run, as notifications report it. */
+export interface StepReport {
+  readonly kind: string;
+  readonly name: string;
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
+  readonly arn?: string;
+  /** Personalize's failureReason (or why the step was skipped). */
+  readonly reason?: string;
+}
+
+export interface RunReport {
+  readonly runId: string;
+  readonly datasetGroup: string;
+  readonly trigger: string;
+  readonly region: string;
+  readonly account: string;
+  readonly steps: readonly StepReport[];
+  /** Offline metrics of the solution versions this run trained, by version ARN. */
+  readonly metrics?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+/** The Personalize console page of a dataset group (the deprecated solution's link, with `$` as in its code). */
+export function consoleLink(report: Pick<RunReport, 'region' | 'account' | 'datasetGroup'>): string {
+  return `https://console.aws.amazon.com/personalize/home?region=${report.region}#arn:aws:personalize:${report.region}:${report.account}:dataset-group$${report.datasetGroup}/setup`;
+}
+
+/**
+ * The notification of a finished run, in the deprecated solution's structure
+ * (`default`, `sms`, `email`, `email-json`, `sqs`; JSON with datasetGroup,
+ * status, summary, description), plus what its users lacked: the run id, the
+ * trigger, every step's outcome, every failure with Personalize's reason, the
+ * new versions' offline metrics and a console link.
+ */
+export function runNotification(report: RunReport): SnsNotification {
+  const failed = report.steps.filter((s) => s.status === 'FAILED');
+  const ok = failed.length === 0;
+  const short = `The personalization workflow for ${report.datasetGroup} completed ${ok ? 'successfully' : 'with errors'}`;
+  const lines = report.steps.map(
+    (s) => `   - ${s.kind} ${s.name}: ${s.status}${s.reason ? ` (${s.reason})` : ''}${s.arn ? ` ${s.arn}` : ''}`,
+  );
+  const metricLines = Object.entries(report.metrics ?? {}).flatMap(([arn, values]) => [
+    `   ${arn}`,
+    ...Object.entries(values).map(([name, value]) => `      ${name}: ${value.toFixed(4)}`),
+  ]);
+  const email = [
+    ok
+      ? `The Personalization job for dataset group ${report.datasetGroup} is complete`
+      : `There was an error running the personalization job for dataset group ${report.datasetGroup}`,
+    '',
+    ...failed.map((s) => `Failure: ${s.kind} ${s.name}: ${s.reason ?? 'unknown reason'}`),
+    ...(failed.length > 0 ? [''] : []),
+    `Run ${report.runId} (${report.trigger}):`,
+    ...lines,
+    ...(metricLines.length > 0 ? ['', 'Offline metrics of the new solution versions:', ...metricLines] : []),
+    '',
+    `Link: ${consoleLink(report)}`,
+  ].join('\n');
+  const description = ok
+    ? `The Personalization job for dataset group ${report.datasetGroup} is complete`
+    : failed.map((s) => `${s.kind} ${s.name}: ${s.reason ?? 'unknown reason'}`).join('\n');
+  return build(short, email, {
+    datasetGroup: report.datasetGroup,
+    status: ok ? 'UPDATE COMPLETE' : 'UPDATE FAILED',
+    summary: short,
+    description,
+    runId: report.runId,
+    trigger: report.trigger,
+    steps: report.steps,
+    ...(report.metrics ? { metrics: report.metrics } : {}),
   });
 }
