@@ -73,6 +73,10 @@ export async function generateDataCommand(options: GenerateDataOptions, io: Outp
     if (error instanceof GeneratedConfigError) {
       return fail(`--dataset-group ${datasetGroup} makes an invalid parameter file: ${error.errors[0]?.message}`);
     }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR' || code === 'EACCES') {
+      return fail(`cannot write to --out ${options.out}: ${code}`);
+    }
     throw error;
   }
 }

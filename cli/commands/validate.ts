@@ -49,7 +49,12 @@ export async function validateCommand(file: string, options: ValidateOptions, io
       const times = parsed.ok
         ? nextFireTimes(parsed.schedule, options.now ?? new Date(), 3).map((d) => d.toISOString().replace('.000Z', 'Z'))
         : [];
-      const when = schedule.expression === 'delete' ? 'deleted on the next upload' : times.join(', ');
+      const when =
+        schedule.expression === 'delete'
+          ? 'deleted on the next upload'
+          : times.length === 0
+            ? 'never (no fire time after now)'
+            : times.join(', ');
       io.out(`  ${describeTask(schedule.task)}: ${schedule.expression} → ${when}`);
     }
   }

@@ -70,7 +70,6 @@ export function sqsEvent(messages: readonly Message[], spec: Pick<SqsMappingSpec
 export class SqsMapping {
   private stopped = false;
   private readonly loops: Promise<void>[] = [];
-  private abort = new AbortController();
   /** Batches handed to the function, for tests and the CLI. */
   batches = 0;
 
@@ -98,7 +97,6 @@ export class SqsMapping {
           MessageSystemAttributeNames: ['All'],
           MessageAttributeNames: ['All'],
         }),
-        { abortSignal: this.abort.signal },
       );
       batch.push(...(Messages ?? []));
       if (!Messages?.length && batch.length > 0) break;
@@ -141,9 +139,9 @@ export class SqsMapping {
     }
   }
 
+  /** Stops after the long polls in flight end (at most 2 s): aborting them would cut requests the services still serve. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.abort.abort();
     await Promise.allSettled(this.loops);
   }
 }

@@ -73,11 +73,15 @@ export interface OperationContext {
 
 export type Operation = (input: Record<string, unknown>, ctx: OperationContext) => Promise<unknown> | unknown;
 
-/** Every live (not deleted) resource of a kind, newest first. */
+/** The region an ARN names (`arn:aws:personalize:<region>:…`). */
+const regionOfArn = (arn: string): string | undefined => arn.split(':')[3];
+
+/** Every live (not deleted) resource of a kind in the request's region, newest first (names, lists and quotas are per region). */
 export function live(ctx: OperationContext, kind: ResourceKind): Resource[] {
   const out: Resource[] = [];
   for (const resource of ctx.store.resources.values()) {
-    if (resource.kind === kind && exists(resource, ctx.now)) out.push(resource);
+    if (resource.kind === kind && regionOfArn(resource.arn) === ctx.scope.region && exists(resource, ctx.now))
+      out.push(resource);
   }
   return out.sort((a, b) => b.createdAt - a.createdAt || (a.arn < b.arn ? -1 : 1));
 }

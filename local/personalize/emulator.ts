@@ -183,7 +183,8 @@ export class PersonalizeEmulator {
   /** Runs one operation. Throws PersonalizeApiError for every error the API defines. */
   async call(operation: string, input: unknown, scope: Partial<Scope> = {}): Promise<unknown> {
     if (this.closed) throw new PersonalizeApiError('InternalFailure', 'The emulator is shutting down', 503);
-    const handler = OPERATIONS[operation];
+    // Own properties only: "toString" or "__proto__" are not operations.
+    const handler = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
     if (!handler) {
       const known = isKnownOperation(operation);
       throw new PersonalizeApiError(

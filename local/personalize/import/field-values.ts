@@ -63,7 +63,13 @@ export function quoteForMessage(value: string): string {
 /** A CSV cell for `text`: quoted (quotes doubled) when it holds a comma, a quote or a line break. */
 export const csvCell = (text: string): string => (NEEDS_QUOTES.test(text) ? `"${text.replace(QUOTE, '""')}"` : text);
 
+/** Personalize's longest user, item and action id. */
+export const MAX_ID_LENGTH = 256;
+
 function checkTimestamp(value: number, cell: string, rule: CellRule): string | CellProblem {
+  if (rule.timestamp && value < 0) {
+    return new CellProblem(`${quoteForMessage(cell)} is negative: ${rule.name} must be a Unix epoch time in seconds`);
+  }
   if (rule.timestamp && value > MAX_EPOCH_SECONDS) {
     return new CellProblem(
       `${quoteForMessage(cell)} looks like milliseconds: ${rule.name} must be in Unix epoch seconds`,
@@ -83,6 +89,11 @@ export function canonicalCell(cell: string, rule: CellRule): string | CellProble
   }
   switch (rule.type) {
     case 'string':
+      if (ID_FIELDS.has(rule.name) && cell.length > MAX_ID_LENGTH) {
+        return new CellProblem(
+          `${quoteForMessage(cell)} is longer than ${MAX_ID_LENGTH} characters, the limit for ${rule.name}`,
+        );
+      }
       return csvCell(cell);
     case 'int':
     case 'long': {

@@ -48,6 +48,20 @@ describe('the wire protocol', () => {
       'Unknown operation AmazonPersonalize.MakeCoffee',
     ],
     [
+      'an operation named like an object property',
+      '{}',
+      'AmazonPersonalize.toString',
+      'UnknownOperationException',
+      'Unknown operation AmazonPersonalize.toString',
+    ],
+    [
+      'an operation named __proto__',
+      '{}',
+      'AmazonPersonalize.__proto__',
+      'UnknownOperationException',
+      'Unknown operation AmazonPersonalize.__proto__',
+    ],
+    [
       'an operation the emulator does not implement',
       '{}',
       'AmazonPersonalize.CreateMetricAttribution',

@@ -310,6 +310,29 @@ describe('lists', () => {
   });
 });
 
+describe('regions', () => {
+  it('keeps names, lists and quotas per region, as Personalize does', async () => {
+    const europe = new sdk.PersonalizeClient({
+      endpoint: h.server.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 1,
+    });
+    try {
+      const { datasetGroupArn } = await europe.send(new CreateDatasetGroupCommand({ name: 'shop' }));
+      expect(datasetGroupArn).toBe('arn:aws:personalize:eu-west-1:000000000000:dataset-group/shop');
+      expect(
+        (await europe.send(new ListDatasetGroupsCommand({}))).datasetGroups?.map((g) => g.datasetGroupArn),
+      ).toEqual([datasetGroupArn]);
+      const usEast =
+        (await h.client.send(new ListDatasetGroupsCommand({}))).datasetGroups?.map((g) => g.datasetGroupArn) ?? [];
+      expect(usEast).not.toContain(datasetGroupArn);
+    } finally {
+      europe.destroy();
+    }
+  });
+});
+
 describe('tags', () => {
   it('tags at creation, adds, replaces and removes tags', async () => {
     const { datasetGroupArn } = await h.client.send(
