@@ -1,0 +1,22 @@
+/**
+ * How a step ends each time it runs: its resource is ready (`done`), not ready
+ * yet (`pending`: the step runner re-polls through an SQS delay, never by
+ * throwing), or failed for good with Personalize's reason. Exceptions are for
+ * real faults only, so a DLQ keeps its meaning (STYLE.md §5).
+ */
+export type StepOutcome =
+  | { readonly type: 'done'; readonly arn: string }
+  | { readonly type: 'pending'; readonly arn?: string; readonly status: string }
+  | { readonly type: 'failed'; readonly arn?: string; readonly reason: string };
+
+export const done = (arn: string): StepOutcome => ({ type: 'done', arn });
+export const pending = (status: string, arn?: string): StepOutcome => ({
+  type: 'pending',
+  status,
+  ...(arn ? { arn } : {}),
+});
+export const failed = (reason: string, arn?: string): StepOutcome => ({
+  type: 'failed',
+  reason,
+  ...(arn ? { arn } : {}),
+});

@@ -1,0 +1,81 @@
+import {
+  CreateSolutionVersionCommand,
+  DescribeSolutionVersionCommand,
+  ListSolutionVersionsCommand,
+  PersonalizeClient,
+} from '@aws-sdk/client-personalize';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ensureSolutionVersion, solutionVersionName } from '../../../shared/resources/solution-version.js';
+
+const personalize = mockClient(PersonalizeClient);
+const SOLUTION = 'arn:aws:personalize:us-east-1:123456789012:solution/up';
+const INTENT = new Date('2026-11-28T10:00:00Z');
+const desired = { solutionArn: SOLUTION, name: 'up-run42', trainingMode: 'FULL' as const };
+const version = (id: string, created: string) => ({
+  solutionVersionArn: `${SOLUTION}/${id}`,
+  creationDateTime: new Date(created),
+});
+
+describe('ensureSolutionVersion', () => {
+  beforeEach(() => {
+    personalize.reset();
+    personalize.on(ListSolutionVersionsCommand).resolves({ solutionVersions: [] });
+    personalize.on(CreateSolutionVersionCommand).resolves({ solutionVersionArn: `${SOLUTION}/new00001` });
+  });
+
+  it('creates the version with its deterministic name when none exists', async () => {
+    const outcome = await ensureSolutionVersion(new PersonalizeClient({}), desired, INTENT);
+    expect(outcome).toEqual({ type: 'pending', status: 'CREATE PENDING', arn: `${SOLUTION}/new00001` });
+    expect(personalize).toHaveReceivedCommandWith(CreateSolutionVersionCommand, {
+      solutionArn: SOLUTION,
+      name: 'up-run42',
+      trainingMode: 'FULL',
+    });
+  });
+
+  it('finds the version a previous delivery created instead of training twice', async () => {
+    personalize.on(ListSolutionVersionsCommand).resolves({
+      solutionVersions: [version('old00001', '2026-11-27T00:00:00Z'), version('abc12345', '2026-11-28T10:00:05Z')],
+    });
+    personalize
+      .on(DescribeSolutionVersionCommand, { solutionVersionArn: `${SOLUTION}/abc12345` })
+      .resolves({ solutionVersion: { name: 'up-run42', status: 'CREATE IN_PROGRESS' } });
+    const outcome = await ensureSolutionVersion(new PersonalizeClient({}), desired, INTENT);
+    expect(outcome).toEqual({ type: 'pending', status: 'CREATE IN_PROGRESS', arn: `${SOLUTION}/abc12345` });
+    expect(personalize).not.toHaveReceivedCommand(CreateSolutionVersionCommand);
+    expect(personalize).toHaveReceivedCommandTimes(DescribeSolutionVersionCommand, 1);
+  });
+
+  it('reports the training failure with Personalize’s reason', async () => {
+    personalize
+      .on(ListSolutionVersionsCommand)
+      .resolves({ solutionVersions: [version('abc12345', '2026-11-28T10:00:05Z')] });
+    personalize.on(DescribeSolutionVersionCommand).resolves({
+      solutionVersion: { name: 'up-run42', status: 'CREATE FAILED', failureReason: 'Insufficient training data' },
+    });
+    expect(await ensureSolutionVersion(new PersonalizeClient({}), desired, INTENT)).toEqual({
+      type: 'failed',
+      arn: `${SOLUTION}/abc12345`,
+      reason: `solution version ${SOLUTION}/abc12345 is CREATE FAILED: Insufficient training data`,
+    });
+  });
+
+  it('does not adopt a version with another name', async () => {
+    personalize
+      .on(ListSolutionVersionsCommand)
+      .resolves({ solutionVersions: [version('abc12345', '2026-11-28T10:00:05Z')] });
+    personalize
+      .on(DescribeSolutionVersionCommand)
+      .resolves({ solutionVersion: { name: 'someone-else', status: 'ACTIVE' } });
+    await ensureSolutionVersion(new PersonalizeClient({}), desired, INTENT);
+    expect(personalize).toHaveReceivedCommandTimes(CreateSolutionVersionCommand, 1);
+  });
+});
+
+describe('solutionVersionName', () => {
+  it('is deterministic and within 63 characters', () => {
+    expect(solutionVersionName('run-2026-11-28-abc', 'up')).toBe(solutionVersionName('run-2026-11-28-abc', 'up'));
+    expect(solutionVersionName('01JD8ZQ7XK3M4N5P6Q7R8S9T0V', 's'.repeat(63)).length).toBeLessThanOrEqual(63);
+  });
+});
