@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PersonalizeApiError } from '../errors.js';
-import type { Deployment, Scored } from './http.js';
+import type { Deployment, RuntimeBackend, Scored } from './http.js';
 
 /**
  * Batch inference and batch segment jobs: JSON Lines from the input path (a
@@ -11,28 +11,13 @@ import type { Deployment, Scored } from './http.js';
  * `error` in its output line; the job goes on.
  */
 
-export interface BatchBackend {
-  recommend(
-    deployment: Deployment,
-    query: { userId?: string; itemId?: string; numResults: number; keep: (itemId: string) => boolean },
-  ): Promise<Scored[]>;
-  rank(
-    deployment: Deployment,
-    userId: string,
-    itemIds: readonly string[],
-    keep: (itemId: string) => boolean,
-  ): Promise<Scored[]>;
+/** What batch jobs need: the runtime's recommend, rank and filter, plus user segments. */
+export interface BatchBackend extends Pick<RuntimeBackend, 'recommend' | 'rank' | 'filter'> {
   segment(
     deployment: Deployment,
     query: { itemId?: string; itemAttributes?: string },
     numResults: number,
   ): Promise<Scored[]>;
-  filter(
-    deployment: Deployment,
-    filterArn: string | undefined,
-    filterValues: Record<string, string> | undefined,
-    context: { userId?: string; itemId?: string },
-  ): Promise<(itemId: string) => boolean>;
 }
 
 export interface BatchJob {

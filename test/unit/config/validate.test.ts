@@ -3,6 +3,7 @@ import { validate } from '../../../shared/config/validate.js';
 import {
   type Doc,
   ecommerceConfig,
+  itemsDataset,
   SEED_CONFIGS,
   sampleWith,
   seedConfig,
@@ -333,22 +334,7 @@ const cases: Case[] = [
   [
     'batch segment schedules are validated too',
     (d) => {
-      d.datasets.items = {
-        dataset: { serviceConfig: { name: 'items-data' } },
-        schema: {
-          serviceConfig: {
-            name: 'items-schema',
-            schema: {
-              type: 'record',
-              name: 'items',
-              fields: [
-                { name: 'ITEM_ID', type: 'string' },
-                { name: 'GENRE', type: 'string', categorical: true },
-              ],
-            },
-          },
-        },
-      };
+      d.datasets.items = itemsDataset();
       d.solutions.push({
         serviceConfig: { name: 'segments', recipeArn: 'arn:aws:personalize:::recipe/aws-item-attribute-affinity' },
         batchSegmentJobs: [{ serviceConfig: {}, workflowConfig: { schedule: 'every day' } }],

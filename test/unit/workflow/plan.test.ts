@@ -3,7 +3,7 @@ import type { ParameterFile } from '../../../shared/config/types.js';
 import { validate } from '../../../shared/config/validate.js';
 import { type DataFound, planRun, type RunPlan } from '../../../shared/workflow/plan.js';
 import { MAX_DELAY_SECONDS, nextPollDelay } from '../../../shared/workflow/poll.js';
-import { type Doc, SEED_CONFIGS, sampleWith, seedConfigText } from '../../fixtures/configs.js';
+import { type Doc, itemsDataset, SEED_CONFIGS, sampleWith, seedConfigText } from '../../fixtures/configs.js';
 
 const config = (text: string): ParameterFile => {
   const result = validate(text);
@@ -92,22 +92,7 @@ describe('planRun: true dependencies only', () => {
   const data: DataFound = { interactions: true, items: true };
   const withItems = (change: (d: Doc) => void = () => undefined) =>
     sampleWith((d) => {
-      d.datasets.items = {
-        dataset: { serviceConfig: { name: 'items-data' } },
-        schema: {
-          serviceConfig: {
-            name: 'items-schema',
-            schema: {
-              type: 'record',
-              name: 'items',
-              fields: [
-                { name: 'ITEM_ID', type: 'string' },
-                { name: 'GENRE', type: 'string', categorical: true },
-              ],
-            },
-          },
-        },
-      };
+      d.datasets.items = itemsDataset();
       change(d);
     });
 
