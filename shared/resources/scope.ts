@@ -1,0 +1,12 @@
+/** Where the pipeline runs: Personalize ARNs of named resources are built from these (names are per account and region). */
+export interface AccountScope {
+  readonly region: string;
+  readonly account: string;
+}
+
+export function personalizeArn(scope: AccountScope, type: string, path: string): string {
+  return `arn:aws:personalize:${scope.region}:${scope.account}:${type}/${path}`;
+}
+
+/** The exception name of an SDK error (`ResourceNotFoundException`…), or undefined. */
+export const errorName = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);
