@@ -95,3 +95,27 @@ describe('run state after a crash', () => {
     expect(await completeStep(deps, 'r3', 'datasetGroup', 'arn:dsg')).toEqual(['dataset:interactions', 'eventTracker']);
   });
 });
+
+describe('dataset group lock', () => {
+  it('lets one run at a time hold a group, queues the others in order, and hands over on release', async () => {
+    const { acquireLock, releaseLock } = await import('../../shared/state/lock.js');
+    expect(await acquireLock(deps, 'shop', 'a')).toEqual({ acquired: true });
+    expect(await acquireLock(deps, 'shop', 'a')).toEqual({ acquired: true });
+    expect(await acquireLock(deps, 'shop', 'b')).toEqual({ acquired: false, activeRunId: 'a' });
+    expect(await acquireLock(deps, 'shop', 'b')).toEqual({ acquired: false, activeRunId: 'a' });
+    expect(await acquireLock(deps, 'shop', 'c')).toEqual({ acquired: false, activeRunId: 'a' });
+    expect(await acquireLock(deps, 'other', 'z')).toEqual({ acquired: true });
+    expect(await releaseLock(deps, 'shop', 'b')).toBeUndefined();
+    expect(await releaseLock(deps, 'shop', 'a')).toBe('b');
+    expect(await acquireLock(deps, 'shop', 'b')).toEqual({ acquired: true });
+    expect(await releaseLock(deps, 'shop', 'b')).toBe('c');
+    expect(await releaseLock(deps, 'shop', 'c')).toBeUndefined();
+    expect(await acquireLock(deps, 'shop', 'd')).toEqual({ acquired: true });
+  });
+
+  it('never lets two concurrent triggers both run', async () => {
+    const { acquireLock } = await import('../../shared/state/lock.js');
+    const outcomes = await Promise.all(['r1', 'r2', 'r3', 'r4'].map((id) => acquireLock(deps, 'race', id)));
+    expect(outcomes.filter((o) => o.acquired)).toHaveLength(1);
+  });
+});
