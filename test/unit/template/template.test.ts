@@ -153,7 +153,42 @@ describe('the packaged CloudFormation template', () => {
     }
   });
 
-  it('exports the bucket and the topic', () => {
-    expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(['PersonalizeBucketName', 'SNSTopicArn']));
+  it('exports what operators and the CLI need', () => {
+    expect(Object.keys(template.Outputs)).toEqual(
+      expect.arrayContaining([
+        'PersonalizeBucketName',
+        'SNSTopicArn',
+        'EventBusArn',
+        'ScheduleGroupName',
+        'RunsTableName',
+        'RunsQueueUrl',
+        'StepsQueueUrl',
+      ]),
+    );
+  });
+
+  it('keeps run state in one on-demand table with PITR, TTL and encryption', () => {
+    const table = template.Resources.RunsTable?.Properties;
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(table.SSESpecification).toEqual({ SSEEnabled: true });
+  });
+
+  it('gives Personalize only train/ and batch/, conditioned on this account', () => {
+    const statements = template.Resources.DataBucketPolicy?.Properties.PolicyDocument.Statement.filter(
+      (s: { Principal?: { Service?: string } }) => s.Principal?.Service === 'personalize.amazonaws.com',
+    );
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      expect(statement.Condition.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+      for (const resource of [].concat(statement.Resource)) {
+        const text = JSON.stringify(resource);
+        // Objects only under train/ or batch/; the bucket itself only for listing those prefixes.
+        const scoped =
+          /\/(train|batch)\/\*"/.test(text) || (statement.Action === 's3:ListBucket' && statement.Condition.StringLike);
+        expect(scoped, text).toBeTruthy();
+      }
+    }
   });
 });
