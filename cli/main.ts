@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { generateDataCommand } from './commands/generate-data.js';
 import { localPersonalizeCommand } from './commands/local-personalize.js';
 import { localUpCommand } from './commands/local-up.js';
+import { runsListCommand, runsShowCommand } from './commands/runs.js';
 import { stackOutputsCommand } from './commands/stack-outputs.js';
 import { type Output, validateCommand } from './commands/validate.js';
 
@@ -76,6 +77,31 @@ export async function main(argv: readonly string[], io: Output = consoleOutput):
     .option('--json', 'print one JSON object')
     .action(async (options) => {
       exitCode = await stackOutputsCommand(options, io);
+    });
+
+  const runs = program
+    .command('runs')
+    .description("runs of the pipeline, from the stack's table (AWS or the local cloud)");
+  const defaultStage = process.env.AWS_ENDPOINT_URL ? 'local' : 'dev';
+  runs
+    .command('list')
+    .description('list runs, newest first')
+    .option('--dataset-group <name>', 'only the runs of this dataset group')
+    .option('--stage <stage>', 'stage of the stack', defaultStage)
+    .option('--table <name>', 'the runs table (default: the stack output RunsTableName)')
+    .option('--json', 'print a JSON array')
+    .action(async (options) => {
+      exitCode = await runsListCommand(options, io);
+    });
+  runs
+    .command('show')
+    .description('show a run and its steps')
+    .argument('<runId>')
+    .option('--stage <stage>', 'stage of the stack', defaultStage)
+    .option('--table <name>', 'the runs table (default: the stack output RunsTableName)')
+    .option('--json', 'print one JSON object')
+    .action(async (runId: string, options) => {
+      exitCode = await runsShowCommand(runId, options, io);
     });
 
   try {

@@ -5,6 +5,8 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandOutput,
+  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { RunPlan } from '../workflow/plan.js';
@@ -188,4 +190,50 @@ export async function readRun(
     start = page.LastEvaluatedKey;
   } while (start);
   return { run: run.Item as RunRecord, steps };
+}
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly datasetGroup: string;
+  readonly trigger: string;
+  readonly status: RunStatus;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+}
+
+/** Runs of one dataset group (newest first, through the GSI), or of every group (a scan). */
+export async function listRuns(deps: StateDeps, datasetGroup?: string): Promise<RunSummary[]> {
+  const runs: RunSummary[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page: Pick<QueryCommandOutput, 'Items' | 'LastEvaluatedKey'> = await deps.db.send(
+      datasetGroup === undefined
+        ? new ScanCommand({
+            TableName: deps.table,
+            FilterExpression: 'sk = :run',
+            ExpressionAttributeValues: { ':run': 'RUN' },
+            ExclusiveStartKey: start,
+          })
+        : new QueryCommand({
+            TableName: deps.table,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :group',
+            ExpressionAttributeValues: { ':group': runsByGroupKey(datasetGroup, '', '').gsi1pk },
+            ScanIndexForward: false,
+            ExclusiveStartKey: start,
+          }),
+    );
+    for (const item of page.Items ?? []) {
+      runs.push({
+        runId: item.runId,
+        datasetGroup: item.datasetGroup,
+        trigger: item.trigger,
+        status: item.status,
+        startedAt: item.startedAt,
+        ...(item.finishedAt ? { finishedAt: item.finishedAt } : {}),
+      });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return runs.sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1));
 }

@@ -32,6 +32,18 @@ beforeAll(async () => {
       AttributeDefinitions: [
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'gsi1pk', AttributeType: 'S' },
+        { AttributeName: 'gsi1sk', AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'gsi1',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
       ],
     }),
   );
@@ -117,5 +129,48 @@ describe('dataset group lock', () => {
     const { acquireLock } = await import('../../shared/state/lock.js');
     const outcomes = await Promise.all(['r1', 'r2', 'r3', 'r4'].map((id) => acquireLock(deps, 'race', id)));
     expect(outcomes.filter((o) => o.acquired)).toHaveLength(1);
+  });
+});
+
+describe('mpx runs', () => {
+  async function cli(args: string[]): Promise<{ code: number; out: string[] }> {
+    const { main } = await import('../../cli/main.js');
+    const out: string[] = [];
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: cloud.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
+    try {
+      const code = await main(['node', 'mpx', ...args], { out: (l) => out.push(l), err: (l) => out.push(l) });
+      return { code, out };
+    } finally {
+      process.env = saved;
+    }
+  }
+
+  it('lists the runs of a dataset group as JSON', async () => {
+    const { code, out } = await cli(['runs', 'list', '--table', 'runs', '--dataset-group', 'g', '--json']);
+    expect(code).toBe(0);
+    const runs = JSON.parse(out[0] as string) as {
+      runId: string;
+      datasetGroup: string;
+      status: string;
+      trigger: string;
+    }[];
+    expect(runs.map((r) => r.runId).sort()).toEqual(['r2', 'r3']);
+    expect(runs[0]).toMatchObject({ datasetGroup: 'g', status: 'RUNNING', trigger: 'upload' });
+  });
+
+  it('shows a run with its steps, and exits 1 for an unknown run', async () => {
+    const { code, out } = await cli(['runs', 'show', 'r2', '--table', 'runs', '--json']);
+    expect(code).toBe(0);
+    const run = JSON.parse(out[0] as string);
+    expect(run).toMatchObject({ runId: 'r2', datasetGroup: 'g', status: 'RUNNING' });
+    expect(run.steps).toHaveLength(plan.steps.length);
+    expect(run.steps.every((s: { status: string }) => s.status === 'DONE')).toBe(true);
+    expect((await cli(['runs', 'show', 'nope', '--table', 'runs'])).code).toBe(1);
   });
 });
