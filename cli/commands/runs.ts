@@ -1,7 +1,7 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { listRuns, readRun } from '../../shared/state/runs.js';
+import { readStackOutputs } from './stack-outputs.js';
 import type { Output } from './validate.js';
 
 /**
@@ -18,15 +18,9 @@ export interface RunsOptions {
 
 async function tableName(options: RunsOptions): Promise<string> {
   if (options.table) return options.table;
-  const cloudformation = new CloudFormationClient({});
-  try {
-    const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: `mpx-${options.stage}` }));
-    const name = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'RunsTableName')?.OutputValue;
-    if (!name) throw new Error(`the stack mpx-${options.stage} has no RunsTableName output`);
-    return name;
-  } finally {
-    cloudformation.destroy();
-  }
+  const name = (await readStackOutputs(options.stage)).RunsTableName;
+  if (!name) throw new Error(`the stack mpx-${options.stage} has no RunsTableName output`);
+  return name;
 }
 
 async function withState<T>(

@@ -1,4 +1,4 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -286,7 +286,6 @@ function describeStacks(
 }
 
 async function serviceNameOf(projectDir: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
   const text = await readFile(join(projectDir, 'serverless.yml'), 'utf8');
   const match = /^service:\s*([\w-]+)/m.exec(text);
   if (!match) throw new Error(`${projectDir}/serverless.yml has no service name`);

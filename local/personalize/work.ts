@@ -156,8 +156,7 @@ function trainJob(resource: Resource, ctx: WorkContext, recipe: Recipe, metrics:
   const items = data(actions ? 'actions' : 'items');
   const users = data('users');
   const eventType = resource.attributes.eventType as string | undefined;
-  const previous =
-    resource.attributes.trainingMode === 'UPDATE' ? previousModel(read, resource, ctx.dataDir) : undefined;
+  const previous = resource.attributes.trainingMode === 'UPDATE' ? previousModel(read, resource) : undefined;
   return {
     recipe: recipe.name,
     interactions,
@@ -176,7 +175,7 @@ function trainJob(resource: Resource, ctx: WorkContext, recipe: Recipe, metrics:
 }
 
 /** The model of the solution's latest ACTIVE version before this one (UPDATE folds new data into it). */
-function previousModel(ctx: OperationContext, version: Resource, _dataDir: string): string | undefined {
+function previousModel(ctx: OperationContext, version: Resource): string | undefined {
   const earlier = live(ctx, 'solutionVersion').find(
     (v) =>
       v.parentArn === version.parentArn &&

@@ -28,6 +28,8 @@ export interface Recipe {
   readonly requiresDatasets: readonly DatasetKind[];
   /** Whether results carry scores. */
   readonly scored: boolean;
+  /** Whether GetRecommendations needs a userId (popular and trending lists are the same for everyone). */
+  readonly needsUserId: boolean;
   readonly legacy?: boolean;
   readonly description: string;
 }
@@ -47,10 +49,18 @@ const custom = (
   supportsBatchSegment: recipeType === 'USER_SEGMENTATION',
   requiresDatasets: [],
   scored: true,
+  needsUserId: recipeType === 'USER_PERSONALIZATION' || recipeType === 'PERSONALIZED_ACTIONS',
   ...facts,
 });
 
-const domain = (name: string, domainName: Domain, recipeType: RecipeType, description: string): Recipe => ({
+const domain = (
+  name: string,
+  domainName: Domain,
+  recipeType: RecipeType,
+  description: string,
+  needsUserId = recipeType === 'USER_PERSONALIZATION',
+): Recipe => ({
+  needsUserId,
   name,
   recipeType,
   domain: domainName,
@@ -81,9 +91,11 @@ export const RECIPES: readonly Recipe[] = [
   custom('aws-personalized-ranking-v2', 'PERSONALIZED_RANKING', 'Reranks a list of items for a user (v2)'),
   custom('aws-popularity-count', 'USER_PERSONALIZATION', 'The most popular items, the same for everyone', {
     scored: false,
+    needsUserId: false,
   }),
   custom('aws-trending-now', 'USER_PERSONALIZATION', 'Items whose popularity rises fastest', {
     supportsBatchInference: false,
+    needsUserId: false,
   }),
   custom('aws-sims', 'RELATED_ITEMS', 'Items that co-occur with an item in user histories', { scored: false }),
   custom('aws-similar-items', 'RELATED_ITEMS', 'Items similar by interactions and metadata', {
@@ -108,8 +120,8 @@ export const RECIPES: readonly Recipe[] = [
     legacy: true,
     allowsUpdate: true,
   }),
-  domain('aws-ecomm-popular-items-by-views', 'ECOMMERCE', 'USER_PERSONALIZATION', 'Most viewed items'),
-  domain('aws-ecomm-popular-items-by-purchases', 'ECOMMERCE', 'USER_PERSONALIZATION', 'Best sellers'),
+  domain('aws-ecomm-popular-items-by-views', 'ECOMMERCE', 'USER_PERSONALIZATION', 'Most viewed items', false),
+  domain('aws-ecomm-popular-items-by-purchases', 'ECOMMERCE', 'USER_PERSONALIZATION', 'Best sellers', false),
   domain('aws-ecomm-frequently-bought-together', 'ECOMMERCE', 'RELATED_ITEMS', 'Frequently bought together'),
   domain(
     'aws-ecomm-customers-who-viewed-x-also-viewed',
@@ -120,8 +132,8 @@ export const RECIPES: readonly Recipe[] = [
   domain('aws-ecomm-recommended-for-you', 'ECOMMERCE', 'USER_PERSONALIZATION', 'Recommended for you'),
   domain('aws-vod-because-you-watched-x', 'VIDEO_ON_DEMAND', 'RELATED_ITEMS', 'Because you watched X'),
   domain('aws-vod-more-like-x', 'VIDEO_ON_DEMAND', 'RELATED_ITEMS', 'More like X'),
-  domain('aws-vod-most-popular', 'VIDEO_ON_DEMAND', 'USER_PERSONALIZATION', 'Most popular'),
-  domain('aws-vod-trending-now', 'VIDEO_ON_DEMAND', 'USER_PERSONALIZATION', 'Trending now'),
+  domain('aws-vod-most-popular', 'VIDEO_ON_DEMAND', 'USER_PERSONALIZATION', 'Most popular', false),
+  domain('aws-vod-trending-now', 'VIDEO_ON_DEMAND', 'USER_PERSONALIZATION', 'Trending now', false),
   domain('aws-vod-top-picks', 'VIDEO_ON_DEMAND', 'USER_PERSONALIZATION', 'Top picks for you'),
 ];
 

@@ -115,13 +115,7 @@ async function recommendations(input: Record<string, unknown>, backend: RuntimeB
   const userId = text(input.userId, 'userId');
   const itemId = text(input.itemId, 'itemId');
   const type = deployment.recipe.recipeType;
-  if (
-    type === 'USER_PERSONALIZATION' &&
-    userId === undefined &&
-    deployment.recipe.name !== 'aws-popularity-count' &&
-    !deployment.recipe.name.includes('popular') &&
-    !deployment.recipe.name.includes('trending')
-  ) {
+  if (deployment.recipe.needsUserId && type !== 'PERSONALIZED_ACTIONS' && userId === undefined) {
     throw invalid(`${deployment.recipe.name} needs a userId`);
   }
   if (type === 'RELATED_ITEMS' && itemId === undefined) throw invalid(`${deployment.recipe.name} needs an itemId`);
