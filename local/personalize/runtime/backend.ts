@@ -17,6 +17,8 @@ import type { Deployment, RuntimeBackend, Scored } from './http.js';
  * model; filters evaluate against the dataset group's current data.
  */
 
+const MAX_LOADED_MODELS = 16;
+
 interface Loaded {
   readonly deployment: Deployment;
   readonly modelFile: string;
@@ -31,12 +33,19 @@ export class ModelBackend implements RuntimeBackend, BatchBackend {
     private readonly views: DatasetViews,
   ) {}
 
+  /** Loaded models, least recently used first; old versions fall out instead of piling up in memory. */
   private model(file: string): Promise<Model> {
     let model = this.models.get(file);
-    if (!model) {
+    if (model) {
+      this.models.delete(file);
+    } else {
       model = readFile(file).then((bytes) => deserializeModel(new Uint8Array(bytes)));
-      this.models.set(file, model);
       model.catch(() => this.models.delete(file));
+    }
+    this.models.set(file, model);
+    for (const oldest of this.models.keys()) {
+      if (this.models.size <= MAX_LOADED_MODELS) break;
+      this.models.delete(oldest);
     }
     return model;
   }
