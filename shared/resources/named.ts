@@ -1,5 +1,5 @@
-import { done, failed, pending, type StepOutcome } from '../workflow/outcome.js';
-import { errorName } from './scope.js';
+import { createdNow, done, failed, pending, type StepOutcome } from '../workflow/outcome.js';
+import { isAlreadyExists, isNotFound, rejectable } from './sdk-errors.js';
 import { outcomeOfStatus } from './status.js';
 
 /**
@@ -22,10 +22,13 @@ export interface Described {
 
 export interface NamedDriver<Desired> {
   readonly label: string;
+  /** The name the parameter file gives, used in messages. */
+  name(desired: Desired): string;
   arn(desired: Desired): string;
   /** Undefined when it does not exist. */
   describe(arn: string): Promise<Described | undefined>;
-  create(desired: Desired): Promise<string>;
+  /** The new resource's ARN (Personalize always returns one; `arn(desired)` stands in if not). */
+  create(desired: Desired): Promise<string | undefined>;
   /** The fields the user set, to compare with `Described.fields`. */
   desiredFields(desired: Desired): Readonly<Record<string, unknown>>;
   readonly datasetGroupArn?: (desired: Desired) => string | undefined;
@@ -36,12 +39,26 @@ export async function describeOrUndefined<T>(describe: () => Promise<T>): Promis
   try {
     return await describe();
   } catch (error) {
-    if (errorName(error) === 'ResourceNotFoundException') return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
 }
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const isPlainObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Key order carries no meaning in JSON (a schema re-serialized by Personalize must not drift). */
+const canonical = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (!isPlainObject(value)) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, canonical(value[key])]),
+  );
+};
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 
 /** Fields the user set that differ from the resource's: `field: expected X, found Y`. */
 export function drift(desired: Readonly<Record<string, unknown>>, actual: Readonly<Record<string, unknown>>): string[] {
@@ -50,25 +67,54 @@ export function drift(desired: Readonly<Record<string, unknown>>, actual: Readon
     .map(([key, value]) => `${key}: expected ${JSON.stringify(value)}, found ${JSON.stringify(actual[key])}`);
 }
 
+/**
+ * `{a: {b: 1}}` → `{'a.b': 1}`; arrays and scalars stay whole. Flattening both
+ * sides before `drift` compares only the nested keys the user set: Personalize
+ * fills in defaults inside configs (campaignConfig, recommenderConfig), and
+ * comparing those whole would update the resource on every run.
+ */
+export function leaves(record: Readonly<Record<string, unknown>>, prefix = ''): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (isPlainObject(value)) Object.assign(flat, leaves(value, `${prefix}${key}.`));
+    else flat[`${prefix}${key}`] = value;
+  }
+  return flat;
+}
+
+/** A failure when a same-named resource belongs to another dataset group, which must never be adopted. */
+export function foreignGroup(
+  label: string,
+  arn: string,
+  desiredGroup: string | undefined,
+  actualGroup: string | undefined,
+): StepOutcome | undefined {
+  if (desiredGroup === undefined || actualGroup === undefined || actualGroup === desiredGroup) return undefined;
+  return failed(
+    `${label} ${arn} already exists in another dataset group (${actualGroup}); Personalize names are unique per account and region`,
+    arn,
+  );
+}
+
+/**
+ * Describes, creates when missing, otherwise checks ownership, drift and status.
+ * @throws RequestRejectedError when Personalize refuses the create as invalid; other SDK errors unchanged.
+ */
 export async function ensureNamed<Desired>(driver: NamedDriver<Desired>, desired: Desired): Promise<StepOutcome> {
   const arn = driver.arn(desired);
   const existing = await driver.describe(arn);
   if (!existing) {
     try {
-      return pending('CREATE PENDING', await driver.create(desired));
+      const created = await rejectable(driver.label, driver.name(desired), () => driver.create(desired));
+      return createdNow(pending('CREATE PENDING', created ?? arn));
     } catch (error) {
       // Another delivery of this step created it between describe and create.
-      if (errorName(error) === 'ResourceAlreadyExistsException') return pending('CREATE PENDING', arn);
+      if (isAlreadyExists(error)) return pending('CREATE PENDING', arn);
       throw error;
     }
   }
-  const group = driver.datasetGroupArn?.(desired);
-  if (group !== undefined && existing.datasetGroupArn !== undefined && existing.datasetGroupArn !== group) {
-    return failed(
-      `${driver.label} ${arn} already exists in another dataset group (${existing.datasetGroupArn}); Personalize names are unique per account and region`,
-      arn,
-    );
-  }
+  const foreign = foreignGroup(driver.label, arn, driver.datasetGroupArn?.(desired), existing.datasetGroupArn);
+  if (foreign) return foreign;
   const differences = drift(driver.desiredFields(desired), existing.fields);
   if (differences.length > 0) {
     return failed(`${driver.label} ${arn} differs from the parameter file: ${differences.join('; ')}`, arn);

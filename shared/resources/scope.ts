@@ -7,6 +7,3 @@ export interface AccountScope {
 export function personalizeArn(scope: AccountScope, type: string, path: string): string {
   return `arn:aws:personalize:${scope.region}:${scope.account}:${type}/${path}`;
 }
-
-/** The exception name of an SDK error (`ResourceNotFoundException`…), or undefined. */
-export const errorName = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);

@@ -5,7 +5,7 @@ import {
   paginateListSolutionVersions,
   type Tag,
 } from '@aws-sdk/client-personalize';
-import { pending, type StepOutcome } from '../workflow/outcome.js';
+import { createdNow, pending, type StepOutcome } from '../workflow/outcome.js';
 import { outcomeOfStatus } from './status.js';
 
 /**
@@ -67,5 +67,5 @@ export async function ensureSolutionVersion(
       ...(desired.tags && desired.tags.length > 0 ? { tags: desired.tags } : {}),
     }),
   );
-  return pending('CREATE PENDING', solutionVersionArn);
+  return createdNow(pending('CREATE PENDING', solutionVersionArn));
 }

@@ -23,6 +23,7 @@ describe('ensureNamed', () => {
       type: 'pending',
       status: 'CREATE PENDING',
       arn: 'arn:aws:personalize:us-east-1:000000000000:dataset-group/shop',
+      created: true,
     });
     expect(await ensureNamed(driver, { name: 'shop' })).toEqual({
       type: 'done',

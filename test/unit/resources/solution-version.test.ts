@@ -26,7 +26,7 @@ describe('ensureSolutionVersion', () => {
 
   it('creates the version with its deterministic name when none exists', async () => {
     const outcome = await ensureSolutionVersion(new PersonalizeClient({}), desired, INTENT);
-    expect(outcome).toEqual({ type: 'pending', status: 'CREATE PENDING', arn: `${SOLUTION}/new00001` });
+    expect(outcome).toEqual({ type: 'pending', status: 'CREATE PENDING', arn: `${SOLUTION}/new00001`, created: true });
     expect(personalize).toHaveReceivedCommandWith(CreateSolutionVersionCommand, {
       solutionArn: SOLUTION,
       name: 'up-run42',

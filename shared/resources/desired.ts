@@ -1,0 +1,95 @@
+import type { PersonalizeClient } from '@aws-sdk/client-personalize';
+import type {
+  BatchInferenceJobConfig,
+  BatchSegmentJobConfig,
+  CampaignConfig,
+  DatasetConfig,
+  DatasetGroupConfig,
+  ImportDefaults,
+  ParameterFile,
+  SolutionConfig,
+  Tags,
+} from '../config/types.js';
+import type { DatasetKind } from '../personalize/recipes.js';
+import type { AccountScope } from './scope.js';
+
+/**
+ * What each step of a run wants to exist: the slice of the parameter file its
+ * resource is created from, plus what the planner resolved (data locations,
+ * job base names, batch paths). Stored with the step, so a step never re-reads
+ * the parameter file; parent ARNs arrive as `inputs` when the steps that
+ * create the parents finish.
+ */
+
+type Service<T extends { serviceConfig: unknown }> = T['serviceConfig'];
+
+export type StepDesired =
+  | { readonly kind: 'datasetGroup'; readonly serviceConfig: Service<DatasetGroupConfig> }
+  | { readonly kind: 'schema'; readonly serviceConfig: Service<DatasetConfig['schema']> }
+  | {
+      readonly kind: 'dataset';
+      readonly datasetType: DatasetKind;
+      readonly serviceConfig: Service<DatasetConfig['dataset']>;
+    }
+  | {
+      readonly kind: 'datasetImportJob';
+      readonly datasetType: DatasetKind;
+      /** Job names are `<base>_YYYY_MM_DD_HH_MM_SS` from the step's intent time: deterministic per step. */
+      readonly jobBaseName: string;
+      /** `s3://bucket/train/<dsg>/<type>.csv` or the `<type>/` folder of parts. */
+      readonly dataLocation: string;
+      readonly serviceConfig: ImportDefaults;
+    }
+  | { readonly kind: 'eventTracker'; readonly serviceConfig: Service<NonNullable<ParameterFile['eventTracker']>> }
+  | { readonly kind: 'filter'; readonly serviceConfig: Service<NonNullable<ParameterFile['filters']>[number]> }
+  | { readonly kind: 'solution'; readonly serviceConfig: Omit<Service<SolutionConfig>, 'solutionVersion'> }
+  | {
+      readonly kind: 'solutionVersion';
+      readonly solutionName: string;
+      readonly trainingMode: 'FULL' | 'UPDATE';
+      readonly tags?: Tags;
+    }
+  | { readonly kind: 'campaign'; readonly serviceConfig: Service<CampaignConfig> }
+  | {
+      readonly kind: 'recommender';
+      readonly serviceConfig: Service<NonNullable<ParameterFile['recommenders']>[number]>;
+    }
+  | {
+      readonly kind: 'batchInferenceJob';
+      readonly jobBaseName: string;
+      /** `s3://bucket/batch/<dsg>/<solution>/job_config.json` (or the job's own folder). */
+      readonly inputPath: string;
+      /** `s3://bucket/batch/<dsg>/<solution>/`; the job writes under `<job name>/`. */
+      readonly outputPrefix: string;
+      readonly serviceConfig: Service<BatchInferenceJobConfig>;
+    }
+  | {
+      readonly kind: 'batchSegmentJob';
+      readonly jobBaseName: string;
+      readonly inputPath: string;
+      readonly outputPrefix: string;
+      readonly serviceConfig: Service<BatchSegmentJobConfig>;
+    }
+  | { readonly kind: 'notify' };
+
+export type ResourceDesired = Exclude<StepDesired, { kind: 'notify' }>;
+
+/** What a driver needs besides its desired state. */
+export interface EnsureContext {
+  readonly personalize: PersonalizeClient;
+  readonly scope: AccountScope;
+  /** The role Personalize assumes to read `train/` and read/write `batch/` (imports, batch jobs). */
+  readonly personalizeRoleArn: string;
+  /** ARNs of the finished steps this one depends on, by step id (`datasetGroup`, `schema:users`, `solution:x`…). */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** When this step first ran (recorded before any create): fixes job names, bounds the solution-version search. */
+  readonly intentAt: Date;
+  readonly runId: string;
+}
+
+/** The ARN of the input produced by a step of `kind` (`datasetGroup`, `schema`, `solutionVersion`…). */
+export function inputArn(inputs: Readonly<Record<string, string>>, kind: string): string {
+  const entry = Object.entries(inputs).find(([stepId]) => stepId === kind || stepId.startsWith(`${kind}:`));
+  if (!entry) throw new Error(`missing input: no finished ${kind} step feeds this one`);
+  return entry[1];
+}
