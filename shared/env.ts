@@ -12,6 +12,22 @@ export const ENV = {
   bucketName: 'MPX_BUCKET_NAME',
   /** The deployment stage, for logs and names. */
   stage: 'MPX_STAGE',
+  /** The run-state table. */
+  tableName: 'MPX_TABLE_NAME',
+  /** Run requests (uploads, schedules, resumes). */
+  runsQueueUrl: 'MPX_RUNS_QUEUE_URL',
+  /** Step messages and their delayed re-polls. */
+  stepsQueueUrl: 'MPX_STEPS_QUEUE_URL',
+  /** Runs whose steps have all ended. */
+  finishQueueUrl: 'MPX_FINISH_QUEUE_URL',
+  /** The EventBridge bus for state-change events. */
+  eventBusName: 'MPX_EVENT_BUS_NAME',
+  /** The role Personalize assumes for imports and batch jobs. */
+  personalizeRoleArn: 'MPX_PERSONALIZE_ROLE_ARN',
+  /** The account the stack runs in (Personalize ARNs, console links). */
+  accountId: 'MPX_ACCOUNT_ID',
+  /** Multiplies every poll delay: 1 on AWS; a time-scaled local cloud sets its speed-up's inverse. */
+  pollScale: 'MPX_POLL_SCALE',
 } as const;
 
 export type EnvKey = keyof typeof ENV;
@@ -28,4 +44,11 @@ export function readEnv<K extends EnvKey>(
     throw new Error(`missing or empty environment variable(s): ${missing.join(', ')}`);
   }
   return Object.fromEntries(keys.map((key) => [key, parsed.data[ENV[key]] as string])) as Record<K, string>;
+}
+
+/** MPX_POLL_SCALE as a number in (0, 1]. @throws when it is not one. */
+export function pollScaleOf(value: string): number {
+  const scale = Number(value);
+  if (!(scale > 0 && scale <= 1)) throw new Error(`MPX_POLL_SCALE must be a number in (0, 1], got ${value}`);
+  return scale;
 }

@@ -66,22 +66,34 @@ export async function runsShowCommand(runId: string, options: RunsOptions, io: O
       io.err(`mpx runs show: no run ${runId}`);
       return 1;
     }
-    const steps = found.steps.map((s) => ({
-      stepId: s.stepId,
-      kind: s.kind,
-      name: s.name,
-      status: s.status,
-      ...(s.arn ? { arn: s.arn } : {}),
-      ...(s.failureReason ? { failureReason: s.failureReason } : {}),
-    }));
+    const steps = found.steps.map((s) => {
+      const reason = s.failureReason ?? (s.status === 'SKIPPED' ? `skipped: ${s.skipReason}` : undefined);
+      return {
+        stepId: s.stepId,
+        kind: s.kind,
+        name: s.name,
+        status: s.status,
+        ...(s.arn ? { arn: s.arn } : {}),
+        polls: s.polls ?? 0,
+        ...(s.startedAt ? { startedAt: s.startedAt } : {}),
+        ...(s.finishedAt ? { finishedAt: s.finishedAt } : {}),
+        ...(reason ? { failureReason: reason } : {}),
+      };
+    });
+    const status = found.run.status === 'CREATING' ? 'QUEUED' : found.run.status;
     if (options.json) {
-      io.out(JSON.stringify({ runId, datasetGroup: found.run.datasetGroup, status: found.run.status, steps }));
+      io.out(JSON.stringify({ runId, datasetGroup: found.run.datasetGroup, status, steps }));
     } else {
-      io.out(`Run ${runId} (${found.run.datasetGroup}): ${found.run.status}`);
-      for (const step of steps)
+      io.out(`Run ${runId} (${found.run.datasetGroup}, ${found.run.trigger}): ${status}`);
+      for (const step of steps) {
+        const seconds =
+          step.startedAt && step.finishedAt
+            ? ` ${Math.round((Date.parse(step.finishedAt) - Date.parse(step.startedAt)) / 1000)}s`
+            : '';
         io.out(
-          `  ${step.status.padEnd(7)}  ${step.stepId}${step.arn ? `  ${step.arn}` : ''}${step.failureReason ? `  — ${step.failureReason}` : ''}`,
+          `  ${step.status.padEnd(7)}  ${step.stepId}  polls ${step.polls}${seconds}${step.arn ? `  ${step.arn}` : ''}${step.failureReason ? `  — ${step.failureReason}` : ''}`,
         );
+      }
     }
     return 0;
   } catch (error) {

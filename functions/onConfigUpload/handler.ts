@@ -1,26 +1,24 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { s3Client, snsClient } from '../../shared/aws/clients.js';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { s3Client, snsClient, sqsClient } from '../../shared/aws/clients.js';
+import { sendJson } from '../../shared/aws/queues.js';
+import { sqsHandler } from '../../shared/aws/sqs-handler.js';
 import { readEnv } from '../../shared/env.js';
 import { handleConfigUpload } from '../../shared/uploads/config-upload.js';
 import { parseS3Notification } from '../../shared/uploads/s3-notification.js';
 
-/** S3 → SQS → here: validates every parameter file uploaded under train/. */
+/** S3 → SQS → here: validates every parameter file uploaded under train/ and asks for a run of each valid one. */
 
-const env = readEnv(['topicArn']);
-const logger = new Logger({ serviceName: 'mpx' });
-const metrics = new Metrics({ namespace: 'mpx', serviceName: 'mpx' });
-const processor = new BatchProcessor(EventType.SQS);
+const env = readEnv(['topicArn', 'runsQueueUrl']);
 
-async function recordHandler(record: SQSRecord): Promise<void> {
+export const handler = sqsHandler('mpx-onConfigUpload', async (record, { logger, metrics }) => {
   for (const object of parseS3Notification(record.body)) {
     metrics.addMetric('ConfigurationsProcessed', MetricUnit.Count, 1);
-    const outcome = await handleConfigUpload(object, { s3: s3Client(), sns: snsClient(), topicArn: env.topicArn });
+    const outcome = await handleConfigUpload(object, {
+      s3: s3Client(),
+      sns: snsClient(),
+      topicArn: env.topicArn,
+      requestRun: (message) => sendJson(sqsClient(), env.runsQueueUrl, message),
+    });
     logger.info('parameter file checked', { ...object, ...outcome });
     metrics.addMetric(
       outcome.status === 'valid' ? 'ConfigurationsProcessedSuccesses' : 'ConfigurationsProcessedFailures',
@@ -28,8 +26,4 @@ async function recordHandler(record: SQSRecord): Promise<void> {
       1,
     );
   }
-}
-
-export const handler = middy((event: SQSEvent) => processPartialResponse(event, recordHandler, processor))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+});

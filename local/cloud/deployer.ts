@@ -66,6 +66,15 @@ export interface DeployOptions {
   readonly events: EventsEmulator;
   readonly log?: (entry: InvocationLog) => void;
   readonly onMappingError?: (error: unknown) => void;
+  /** Variables set on every function over the template's (as `aws lambda update-function-configuration` would). */
+  readonly functionEnvironment?: Readonly<Record<string, string>>;
+  readonly faults?: LocalFaults;
+}
+
+/** Faults the local cloud injects on purpose (tests of exactly-once effects). */
+export interface LocalFaults {
+  /** Every SQS message handed to its function twice, every S3 event sent twice. */
+  readonly duplicateDelivery?: boolean;
 }
 
 /** Resource types that need nothing locally (permissions, logs, monitoring), with why. */
@@ -254,6 +263,7 @@ export async function deployStack(options: DeployOptions): Promise<DeployedStack
             batchingWindowSeconds: Number(props.MaximumBatchingWindowInSeconds ?? 0),
             reportBatchItemFailures: responseTypes.includes('ReportBatchItemFailures'),
             maximumConcurrency: Number((props.ScalingConfig as Props | undefined)?.MaximumConcurrency ?? 1),
+            duplicateDelivery: options.faults?.duplicateDelivery === true,
           },
           c.sqs,
           fn,
@@ -417,6 +427,7 @@ function functionEnvironment(options: DeployOptions, name: string, props: Props)
   const variables = ((props.Environment as Props | undefined)?.Variables ?? {}) as Record<string, unknown>;
   return {
     ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
+    ...options.functionEnvironment,
     AWS_REGION: options.region,
     AWS_DEFAULT_REGION: options.region,
     AWS_ACCESS_KEY_ID: 'local',

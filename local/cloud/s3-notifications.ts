@@ -51,15 +51,19 @@ export async function deliverObjectCreated(
     readonly functions: ReadonlyMap<string, LocalFunction>;
     readonly region: string;
     readonly onError?: (error: unknown) => void;
+    /** Fault injection: send every event twice, as S3 occasionally does. */
+    readonly duplicate?: boolean;
   },
 ): Promise<void> {
   for (const [index, notification] of notifications.entries()) {
     if (!matches(notification, object)) continue;
     const event = { Records: [s3EventRecord(object, deps.region, `mpx-local-${index}`)] };
     if (notification.target.kind === 'queue') {
-      await deps.sqs.send(
-        new SendMessageCommand({ QueueUrl: notification.target.url, MessageBody: JSON.stringify(event) }),
-      );
+      for (let copy = 0; copy < (deps.duplicate ? 2 : 1); copy += 1) {
+        await deps.sqs.send(
+          new SendMessageCommand({ QueueUrl: notification.target.url, MessageBody: JSON.stringify(event) }),
+        );
+      }
     } else {
       const fn = deps.functions.get(notification.target.name);
       fn?.invoke(event).catch((error: unknown) => deps.onError?.(error));

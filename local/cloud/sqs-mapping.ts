@@ -23,6 +23,8 @@ export interface SqsMappingSpec {
   readonly batchingWindowSeconds: number;
   readonly reportBatchItemFailures: boolean;
   readonly maximumConcurrency: number;
+  /** Fault injection: hand every batch to the function twice, concurrently (SQS's at-least-once delivery, at its worst). */
+  readonly duplicateDelivery?: boolean;
 }
 
 export interface MappingEvents {
@@ -110,13 +112,16 @@ export class SqsMapping {
         const batch = await this.receiveBatch();
         if (batch.length === 0 || this.stopped) continue;
         this.batches += 1;
-        let failed = new Set<string>();
+        const failed = new Set<string>();
         try {
-          const result = (await this.fn.invoke(sqsEvent(batch, this.spec))) as
-            | { batchItemFailures?: { itemIdentifier?: string }[] }
-            | undefined;
-          if (this.spec.reportBatchItemFailures && Array.isArray(result?.batchItemFailures)) {
-            failed = new Set(result.batchItemFailures.map((f) => String(f.itemIdentifier)));
+          const event = sqsEvent(batch, this.spec);
+          const results = (await Promise.all(
+            Array.from({ length: this.spec.duplicateDelivery ? 2 : 1 }, () => this.fn.invoke(event)),
+          )) as ({ batchItemFailures?: { itemIdentifier?: string }[] } | undefined)[];
+          for (const result of results) {
+            if (this.spec.reportBatchItemFailures && Array.isArray(result?.batchItemFailures)) {
+              for (const failure of result.batchItemFailures) failed.add(String(failure.itemIdentifier));
+            }
           }
         } catch (error) {
           this.events.onError?.(error);

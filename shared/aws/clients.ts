@@ -1,5 +1,10 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The one place that builds AWS SDK clients. Endpoints come from the SDK's own
@@ -21,3 +26,20 @@ export const s3Client = (): S3Client =>
   memo('s3', () => new S3Client({ ...shared, forcePathStyle: process.env.MPX_S3_FORCE_PATH_STYLE === 'true' }));
 
 export const snsClient = (): SNSClient => memo('sns', () => new SNSClient(shared));
+
+export const sqsClient = (): SQSClient => memo('sqs', () => new SQSClient(shared));
+
+export const eventBridgeClient = (): EventBridgeClient => memo('events', () => new EventBridgeClient(shared));
+
+/**
+ * Personalize's throttling and quota errors are waits the step runner turns
+ * into delayed re-polls, so the SDK retries them only briefly.
+ */
+export const personalizeClient = (): PersonalizeClient =>
+  memo('personalize', () => new PersonalizeClient({ maxAttempts: 3, retryMode: 'standard' }));
+
+/** Run state: the DocumentClient over DynamoDB (sets and empty values as the state module writes them). */
+export const dynamoDocumentClient = (): DynamoDBDocumentClient =>
+  memo('dynamodb', () =>
+    DynamoDBDocumentClient.from(new DynamoDBClient(shared), { marshallOptions: { removeUndefinedValues: true } }),
+  );

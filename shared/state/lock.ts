@@ -76,3 +76,11 @@ export async function releaseLock(deps: StateDeps, datasetGroup: string, runId: 
   }
   return next;
 }
+
+/** The run holding the dataset group's lock, if any. */
+export async function lockHolder(deps: StateDeps, datasetGroup: string): Promise<string | undefined> {
+  const { Item } = await deps.db.send(
+    new GetCommand({ TableName: deps.table, Key: lockKey(datasetGroup), ConsistentRead: true }),
+  );
+  return typeof Item?.activeRunId === 'string' ? Item.activeRunId : undefined;
+}

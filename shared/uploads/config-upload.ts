@@ -3,17 +3,23 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { text } from '../config/paths.js';
 import { parseParameterFile, validateDocument } from '../config/validate.js';
 import { configurationErrorNotification } from '../notify/sns-message.js';
+import type { RunRequestMessage } from '../workflow/messages.js';
 
 export interface ConfigUploadDeps {
   readonly s3: S3Client;
   readonly sns: SNSClient;
   readonly topicArn: string;
+  /** Asks the run starter for a run of a valid file (the runs queue). */
+  readonly requestRun: (message: RunRequestMessage) => Promise<void>;
 }
 
 export interface UploadedObject {
   readonly bucket: string;
   readonly key: string;
   readonly versionId?: string;
+  readonly eTag?: string;
+  /** When S3 saw the upload (the event's eventTime): with the key and version, it names the run. */
+  readonly eventTime: string;
 }
 
 export type ConfigUploadOutcome =
@@ -28,7 +34,8 @@ export function datasetGroupFolder(key: string): string | undefined {
 
 /**
  * Reads an uploaded parameter file and validates it. An invalid file gets one
- * notification listing every error with its JSON path, and nothing is created.
+ * notification listing every error with its JSON path, and nothing is created;
+ * a valid one becomes a run request.
  * Throws only on I/O failures, so the message is retried.
  */
 export async function handleConfigUpload(object: UploadedObject, deps: ConfigUploadDeps): Promise<ConfigUploadOutcome> {
@@ -41,7 +48,21 @@ export async function handleConfigUpload(object: UploadedObject, deps: ConfigUpl
   const result = parsed.ok ? validateDocument(doc) : { ok: false, errors: parsed.errors, warnings: [] };
   const datasetGroup =
     text(doc, 'datasetGroup', 'serviceConfig', 'name') ?? datasetGroupFolder(object.key) ?? 'UNKNOWN';
-  if (result.ok) return { status: 'valid', datasetGroup, warnings: result.warnings.length };
+  if (result.ok) {
+    await deps.requestRun({
+      version: 1,
+      type: 'start',
+      trigger: {
+        type: 'upload',
+        bucket: object.bucket,
+        key: object.key,
+        ...(object.versionId ? { versionId: object.versionId } : {}),
+        ...(object.eTag ? { eTag: object.eTag } : {}),
+        eventTime: object.eventTime,
+      },
+    });
+    return { status: 'valid', datasetGroup, warnings: result.warnings.length };
+  }
   const notification = configurationErrorNotification(
     datasetGroup,
     `s3://${object.bucket}/${object.key}`,

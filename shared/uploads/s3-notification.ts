@@ -14,5 +14,7 @@ export function parseS3Notification(body: string): UploadedObject[] {
     // S3 URL-encodes keys in notifications, with "+" for spaces.
     key: decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')),
     ...(record.s3.object.versionId ? { versionId: record.s3.object.versionId } : {}),
+    ...(record.s3.object.eTag ? { eTag: record.s3.object.eTag } : {}),
+    eventTime: record.eventTime,
   }));
 }

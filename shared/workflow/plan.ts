@@ -1,8 +1,9 @@
-import { batchJobBaseName } from '../config/names.js';
-import type { ParameterFile } from '../config/types.js';
+import { batchJobBaseName, MAX_JOB_BASE_NAME_LENGTH } from '../config/names.js';
+import type { ParameterFile, SolutionConfig } from '../config/types.js';
 import { parseFilterExpression } from '../filters/parse.js';
 import type { DatasetKind, Recipe } from '../personalize/recipes.js';
 import { recipeByArn } from '../personalize/recipes.js';
+import type { StepDesired } from '../resources/desired.js';
 
 /**
  * The planner: a pure function from a normalized parameter file and the data
@@ -35,14 +36,16 @@ export interface PlannedStep {
   /** The Personalize name (or job base name) of the resource. */
   readonly name: string;
   readonly dependsOn: readonly string[];
+  /** What the step's resource is created from (stored with the step). */
+  readonly desired: StepDesired;
 }
 
 export interface RunPlan {
   readonly steps: readonly PlannedStep[];
 }
 
-/** Which datasets have data next to the parameter file (`<type>.csv` or a `<type>/` folder). */
-export type DataFound = Readonly<Partial<Record<DatasetKind, boolean>>>;
+/** The data location (`s3://…`) of each dataset with data next to the parameter file (shared/uploads/data-locations.ts). */
+export type DataFound = Readonly<Partial<Record<DatasetKind, string>>>;
 
 const DATASET_KINDS: readonly DatasetKind[] = ['interactions', 'items', 'users', 'actions', 'action_interactions'];
 
@@ -71,17 +74,48 @@ export function trainingImports(recipe: Recipe | undefined, imports: ReadonlyMap
   );
 }
 
-export function planRun(config: ParameterFile, data: DataFound): RunPlan {
+/**
+ * Where a solution's batch jobs read: the legacy `job_config.json` beside the
+ * solution's folder when the file has one job of that kind (and no job of the
+ * other kind would read the same file — REFERENCE.md defect 9), otherwise a
+ * folder per job, `<job base name>/job_config.json`.
+ */
+export function batchInputKey(
+  datasetGroup: string,
+  solution: SolutionConfig,
+  kind: 'batchInferenceJob' | 'batchSegmentJob',
+  base: string,
+): string {
+  const folder = `batch/${datasetGroup}/${solution.serviceConfig.name}/`;
+  const inference = solution.batchInferenceJobs?.length ?? 0;
+  const segment = solution.batchSegmentJobs?.length ?? 0;
+  const legacy = kind === 'batchInferenceJob' ? inference === 1 : segment === 1 && inference === 0;
+  return legacy ? `${folder}job_config.json` : `${folder}${base}/job_config.json`;
+}
+
+/** The base of an import job's names: `<dataset group>-<type>`, short enough for the timestamp suffix. */
+export function importJobBaseName(datasetGroup: string, kind: DatasetKind): string {
+  const suffix = `-${kind}`;
+  return `${datasetGroup.slice(0, MAX_JOB_BASE_NAME_LENGTH - suffix.length)}${suffix}`;
+}
+
+/**
+ * Plans a run of `config` with the data found next to it, in `bucket`.
+ * Pure: the same inputs give the same steps, ids and dependencies.
+ */
+export function planRun(config: ParameterFile, data: DataFound, bucket: string): RunPlan {
   const steps: PlannedStep[] = [];
   const add = (step: PlannedStep) => {
     steps.push(step);
     return step.id;
   };
+  const groupName = config.datasetGroup.serviceConfig.name ?? '';
   const group = add({
     kind: 'datasetGroup',
     id: 'datasetGroup',
-    name: config.datasetGroup.serviceConfig.name ?? '',
+    name: groupName,
     dependsOn: [],
+    desired: { kind: 'datasetGroup', serviceConfig: config.datasetGroup.serviceConfig },
   });
 
   const datasets = new Map<DatasetKind, string>();
@@ -94,18 +128,33 @@ export function planRun(config: ParameterFile, data: DataFound): RunPlan {
       id: `schema:${kind}`,
       name: dataset.schema.serviceConfig.name,
       dependsOn: [],
+      desired: { kind: 'schema', serviceConfig: dataset.schema.serviceConfig },
     });
     const datasetId = add({
       kind: 'dataset',
       id: `dataset:${kind}`,
       name: dataset.dataset.serviceConfig.name ?? kind,
       dependsOn: [group, schema],
+      desired: { kind: 'dataset', datasetType: kind, serviceConfig: dataset.dataset.serviceConfig },
     });
     datasets.set(kind, datasetId);
-    if (data[kind]) {
+    const location = data[kind];
+    if (location !== undefined) {
       imports.set(
         kind,
-        add({ kind: 'datasetImportJob', id: `datasetImportJob:${kind}`, name: kind, dependsOn: [datasetId] }),
+        add({
+          kind: 'datasetImportJob',
+          id: `datasetImportJob:${kind}`,
+          name: kind,
+          dependsOn: [datasetId],
+          desired: {
+            kind: 'datasetImportJob',
+            datasetType: kind,
+            jobBaseName: importJobBaseName(groupName, kind),
+            dataLocation: location,
+            serviceConfig: config.datasets.serviceConfig ?? {},
+          },
+        }),
       );
     }
   }
@@ -116,6 +165,7 @@ export function planRun(config: ParameterFile, data: DataFound): RunPlan {
       id: 'eventTracker',
       name: config.eventTracker.serviceConfig.name ?? '',
       dependsOn: [group],
+      desired: { kind: 'eventTracker', serviceConfig: config.eventTracker.serviceConfig },
     });
   }
 
@@ -136,6 +186,7 @@ export function planRun(config: ParameterFile, data: DataFound): RunPlan {
       id: `filter:${filter.serviceConfig.name}`,
       name: filter.serviceConfig.name ?? '',
       dependsOn: [group, ...referenced],
+      desired: { kind: 'filter', serviceConfig: filter.serviceConfig },
     });
   }
 
@@ -145,31 +196,71 @@ export function planRun(config: ParameterFile, data: DataFound): RunPlan {
     const interactions = datasets.get(
       recipe?.recipeType === 'PERSONALIZED_ACTIONS' ? 'action_interactions' : 'interactions',
     );
+    const { solutionVersion: versionConfig, ...solutionConfig } = solution.serviceConfig;
     const solutionId = add({
       kind: 'solution',
       id: `solution:${name}`,
       name,
       dependsOn: [group, ...(interactions ? [interactions] : [])],
+      desired: { kind: 'solution', serviceConfig: solutionConfig },
     });
     const version = add({
       kind: 'solutionVersion',
       id: `solutionVersion:${name}`,
       name,
       dependsOn: [solutionId, ...trainingImports(recipe, imports)],
+      desired: {
+        kind: 'solutionVersion',
+        solutionName: name,
+        trainingMode: versionConfig?.trainingMode === 'UPDATE' ? 'UPDATE' : 'FULL',
+        ...(versionConfig?.tags ? { tags: versionConfig.tags } : {}),
+      },
     });
     for (const campaign of solution.campaigns ?? []) {
       const campaignName = campaign.serviceConfig.name ?? '';
-      add({ kind: 'campaign', id: `campaign:${campaignName}`, name: campaignName, dependsOn: [version] });
-    }
-    for (const [key, kind] of [
-      ['batchInferenceJobs', 'batchInferenceJob'],
-      ['batchSegmentJobs', 'batchSegmentJob'],
-    ] as const) {
-      (solution[key] ?? []).forEach((job, index) => {
-        const base = batchJobBaseName(name, job.serviceConfig.jobName, index);
-        add({ kind, id: `${kind}:${base}`, name: base, dependsOn: [version] });
+      add({
+        kind: 'campaign',
+        id: `campaign:${campaignName}`,
+        name: campaignName,
+        dependsOn: [version],
+        desired: { kind: 'campaign', serviceConfig: campaign.serviceConfig },
       });
     }
+    const outputPrefix = `s3://${bucket}/batch/${groupName}/${name}/`;
+    (solution.batchInferenceJobs ?? []).forEach((job, index) => {
+      const base = batchJobBaseName(name, job.serviceConfig.jobName, index);
+      const { jobName: _name, ...serviceConfig } = job.serviceConfig;
+      add({
+        kind: 'batchInferenceJob',
+        id: `batchInferenceJob:${base}`,
+        name: base,
+        dependsOn: [version],
+        desired: {
+          kind: 'batchInferenceJob',
+          jobBaseName: base,
+          inputPath: `s3://${bucket}/${batchInputKey(groupName, solution, 'batchInferenceJob', base)}`,
+          outputPrefix,
+          serviceConfig,
+        },
+      });
+    });
+    (solution.batchSegmentJobs ?? []).forEach((job, index) => {
+      const base = batchJobBaseName(name, job.serviceConfig.jobName, index);
+      const { jobName: _name, ...serviceConfig } = job.serviceConfig;
+      add({
+        kind: 'batchSegmentJob',
+        id: `batchSegmentJob:${base}`,
+        name: base,
+        dependsOn: [version],
+        desired: {
+          kind: 'batchSegmentJob',
+          jobBaseName: base,
+          inputPath: `s3://${bucket}/${batchInputKey(groupName, solution, 'batchSegmentJob', base)}`,
+          outputPrefix,
+          serviceConfig,
+        },
+      });
+    });
   }
 
   for (const recommender of config.recommenders ?? []) {
@@ -179,14 +270,16 @@ export function planRun(config: ParameterFile, data: DataFound): RunPlan {
       id: `recommender:${name}`,
       name,
       dependsOn: [group, ...trainingImports(undefined, imports)],
+      desired: { kind: 'recommender', serviceConfig: recommender.serviceConfig },
     });
   }
 
   add({
     kind: 'notify',
     id: 'notify',
-    name: config.datasetGroup.serviceConfig.name ?? '',
+    name: groupName,
     dependsOn: steps.map((s) => s.id),
+    desired: { kind: 'notify' },
   });
   return { steps };
 }

@@ -38,5 +38,6 @@ export function nextPollDelay(kind: StepKind, polls: number, scale = 1): number 
   const typical = TYPICAL_SECONDS[kind];
   const raw = polls === 0 ? typical * 0.8 : Math.max(typical / 8, 10) * GROWTH ** (polls - 1);
   const seconds = Math.min(MAX_DELAY_SECONDS, Math.max(MIN_DELAY_SECONDS, raw)) * scale;
-  return Math.max(0, Math.round(seconds));
+  // SQS delays are whole seconds; never 0, so a scaled-down poll loop cannot spin.
+  return Math.max(1, Math.round(seconds));
 }

@@ -7,7 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud/index.js';
 import { INSTANT } from '../../local/personalize/profile.js';
 import { validate } from '../../shared/config/validate.js';
-import { completeStep, createRun, readRun, type StateDeps } from '../../shared/state/runs.js';
+import {
+  claimPoll,
+  completeStep,
+  createRun,
+  endStep,
+  readRun,
+  readStep,
+  type StateDeps,
+  unstartedSteps,
+} from '../../shared/state/runs.js';
 import { planRun } from '../../shared/workflow/plan.js';
 import { seedConfigText } from '../fixtures/configs.js';
 
@@ -16,7 +25,11 @@ import { seedConfigText } from '../fixtures/configs.js';
 let dataDir: string;
 let cloud: LocalCloud;
 let deps: StateDeps;
-const plan = planRun(validate(seedConfigText('seed-sample')).config as never, { interactions: true, users: true });
+const plan = planRun(
+  validate(seedConfigText('seed-sample')).config as never,
+  { interactions: `s3://bucket/train/g/interactions.csv`, users: `s3://bucket/train/g/users.csv` },
+  'bucket',
+);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'mpx-state-'));
@@ -58,10 +71,73 @@ afterAll(async () => {
 describe('run state', () => {
   it('creates a run once per id and starts with the steps that have no dependencies', async () => {
     const run = { runId: 'r1', datasetGroup: 'dataset-group-name-1', trigger: 'upload' };
-    expect(await createRun(deps, run, plan)).toEqual(['datasetGroup', 'schema:interactions', 'schema:users']);
-    expect(await createRun(deps, run, plan)).toEqual([]);
+    expect(await createRun(deps, run, plan)).toBe('created');
+    expect(await createRun(deps, run, plan)).toBe('exists');
     const stored = await readRun(deps, 'r1');
+    expect(stored?.run.status).toBe('QUEUED');
     expect(stored?.steps).toHaveLength(plan.steps.length);
+    expect(await unstartedSteps(deps, 'r1')).toEqual(['datasetGroup', 'schema:interactions', 'schema:users']);
+  });
+
+  it('lets one of two concurrent deliveries of a trigger create the run; the other leaves it alone', async () => {
+    const run = { runId: 'r-concurrent', datasetGroup: 'other', trigger: 'upload' };
+    const outcomes = await Promise.all([createRun(deps, run, plan), createRun(deps, run, plan)]);
+    expect(outcomes.sort()).toEqual(['created', 'creating-elsewhere']);
+    expect((await readRun(deps, 'r-concurrent'))?.run.status).toBe('QUEUED');
+  });
+
+  it('lets one delivery of a step message run each poll; duplicates and stale ones are turned away', async () => {
+    await createRun(deps, { runId: 'r-poll', datasetGroup: 'other', trigger: 'upload' }, plan);
+    const claims = await Promise.all([0, 0, 0].map((poll) => claimPoll(deps, 'r-poll', 'datasetGroup', poll)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await claimPoll(deps, 'r-poll', 'datasetGroup', 0)).toBe(false);
+    expect(await claimPoll(deps, 'r-poll', 'datasetGroup', 1)).toBe(true);
+    expect((await readStep(deps, 'r-poll', 'datasetGroup'))?.polls).toBe(2);
+    // A step that is not READY yet cannot be claimed.
+    expect(await claimPoll(deps, 'r-poll', 'dataset:users', 0)).toBe(false);
+  });
+
+  it('skips what depends on a failed step, with the reason, and still releases the notify step', async () => {
+    const small = planRun(
+      validate(seedConfigText('seed-root-tags')).config as never,
+      { interactions: `s3://bucket/train/g/interactions.csv` },
+      'bucket',
+    );
+    await createRun(deps, { runId: 'r-fail', datasetGroup: 'other', trigger: 'upload' }, small);
+    const ids = small.steps.map((s) => s.id);
+    const frontier = ['datasetGroup', ...ids.filter((id) => id.startsWith('schema:'))];
+    const done = async (id: string) => completeStep(deps, 'r-fail', id, `arn:${id}`);
+    const ready = new Set<string>();
+    for (const id of frontier) for (const next of await done(id)) ready.add(next);
+    for (const id of ids.filter((i) => i.startsWith('dataset:'))) for (const next of await done(id)) ready.add(next);
+    // The interactions import fails: every version and what needs one is skipped; the rest finishes.
+    const afterFailure = await endStep(deps, 'r-fail', 'datasetImportJob:interactions', {
+      failureReason: 'bad CSV',
+    });
+    expect(afterFailure).toEqual([]);
+    for (const id of [...ready].filter((i) => !i.startsWith('datasetImportJob') && !i.startsWith('solution:')))
+      await done(id);
+    const solutions = ids.filter((i) => i.startsWith('solution:'));
+    const released: string[] = [];
+    for (const id of solutions) released.push(...(await done(id)));
+    expect(released).toEqual(['notify']);
+    const { steps } = (await readRun(deps, 'r-fail')) ?? { steps: [] };
+    const versions = steps.filter((s) => s.kind === 'solutionVersion');
+    expect(versions.length).toBeGreaterThan(0);
+    for (const version of versions) {
+      expect(version.status).toBe('SKIPPED');
+      expect(version.skipReason).toBe('datasetImportJob:interactions failed');
+    }
+    expect(steps.find((s) => s.stepId === 'eventTracker')?.status).toBe('DONE');
+    expect(steps.find((s) => s.stepId === 'notify')?.status).toBe('READY');
+  });
+
+  it('hands each finished step’s ARN to its dependents', async () => {
+    const step = await readStep(deps, 'r-fail', 'dataset:interactions');
+    expect(step?.inputs).toEqual({
+      datasetGroup: 'arn:datasetGroup',
+      'schema:interactions': 'arn:schema:interactions',
+    });
   });
 
   it('releases every step exactly once, whatever duplicate and concurrent completions happen', async () => {
@@ -89,7 +165,11 @@ describe('run state', () => {
 
 describe('run state after a crash', () => {
   it('a redelivered completion finishes the releases a crashed one left undone', async () => {
-    const small = planRun(validate(seedConfigText('seed-root-tags')).config as never, { interactions: true });
+    const small = planRun(
+      validate(seedConfigText('seed-root-tags')).config as never,
+      { interactions: `s3://bucket/train/g/interactions.csv` },
+      'bucket',
+    );
     await createRun(deps, { runId: 'r3', datasetGroup: 'g', trigger: 'upload' }, small);
     // The crashed delivery marked the dataset group DONE but released nothing.
     const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
@@ -161,14 +241,14 @@ describe('mpx runs', () => {
       trigger: string;
     }[];
     expect(runs.map((r) => r.runId).sort()).toEqual(['r2', 'r3']);
-    expect(runs[0]).toMatchObject({ datasetGroup: 'g', status: 'RUNNING', trigger: 'upload' });
+    expect(runs[0]).toMatchObject({ datasetGroup: 'g', status: 'QUEUED', trigger: 'upload' });
   });
 
   it('shows a run with its steps, and exits 1 for an unknown run', async () => {
     const { code, out } = await cli(['runs', 'show', 'r2', '--table', 'runs', '--json']);
     expect(code).toBe(0);
     const run = JSON.parse(out[0] as string);
-    expect(run).toMatchObject({ runId: 'r2', datasetGroup: 'g', status: 'RUNNING' });
+    expect(run).toMatchObject({ runId: 'r2', datasetGroup: 'g', status: 'QUEUED' });
     expect(run.steps).toHaveLength(plan.steps.length);
     expect(run.steps.every((s: { status: string }) => s.status === 'DONE')).toBe(true);
     expect((await cli(['runs', 'show', 'nope', '--table', 'runs'])).code).toBe(1);

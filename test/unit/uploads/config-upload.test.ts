@@ -4,12 +4,20 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handleConfigUpload } from '../../../shared/uploads/config-upload.js';
 import { parseS3Notification } from '../../../shared/uploads/s3-notification.js';
+import type { RunRequestMessage } from '../../../shared/workflow/messages.js';
 import { sampleWith, seedConfigText } from '../../fixtures/configs.js';
 
 const s3 = mockClient(S3Client);
 const sns = mockClient(SNSClient);
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:mpx-dev-notifications';
-const object = { bucket: 'data', key: 'train/dataset-group-name-1/config.json' };
+const object = {
+  bucket: 'data',
+  key: 'train/dataset-group-name-1/config.json',
+  versionId: 'v1',
+  eTag: 'e1',
+  eventTime: '2026-11-28T12:01:02.345Z',
+};
+let requested: RunRequestMessage[] = [];
 
 function uploaded(text: string) {
   // The SDK's streaming body, reduced to the one method the code reads.
@@ -17,20 +25,29 @@ function uploaded(text: string) {
   s3.on(GetObjectCommand).resolves({ Body });
 }
 
-const deps = () => ({ s3: new S3Client({}), sns: new SNSClient({}), topicArn: TOPIC });
+const deps = () => ({
+  s3: new S3Client({}),
+  sns: new SNSClient({}),
+  topicArn: TOPIC,
+  requestRun: async (message: RunRequestMessage) => {
+    requested.push(message);
+  },
+});
 
 describe('handleConfigUpload', () => {
   beforeEach(() => {
     s3.reset();
     sns.reset();
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    requested = [];
   });
 
-  it('accepts a valid file and notifies nobody', async () => {
+  it('accepts a valid file, notifies nobody and asks for a run of exactly that version', async () => {
     uploaded(seedConfigText('seed-sample'));
     const outcome = await handleConfigUpload(object, deps());
     expect(outcome).toEqual({ status: 'valid', datasetGroup: 'dataset-group-name-1', warnings: 0 });
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(requested).toEqual([{ version: 1, type: 'start', trigger: { type: 'upload', ...object } }]);
   });
 
   it('sends one notification listing every error, in the deprecated solution format', async () => {
@@ -42,6 +59,7 @@ describe('handleConfigUpload', () => {
     );
     const outcome = await handleConfigUpload(object, deps());
     expect(outcome).toEqual({ status: 'invalid', datasetGroup: 'dataset-group-name-1', errors: 2 });
+    expect(requested).toEqual([]);
     expect(sns).toHaveReceivedCommandExactlyOnceWith(PublishCommand, {
       TopicArn: TOPIC,
       MessageStructure: 'json',
@@ -103,7 +121,13 @@ describe('parseS3Notification', () => {
 
   it('decodes URL-encoded keys', () => {
     expect(parseS3Notification(JSON.stringify({ Records: [record('train/my+group/caf%C3%A9+config.json')] }))).toEqual([
-      { bucket: 'data', key: 'train/my group/café config.json', versionId: 'v1' },
+      {
+        bucket: 'data',
+        key: 'train/my group/café config.json',
+        versionId: 'v1',
+        eTag: 'e',
+        eventTime: '2026-11-28T10:00:00.000Z',
+      },
     ]);
   });
 

@@ -17,7 +17,15 @@ const edges = (plan: RunPlan) =>
 
 describe('planRun on the seed parameter files', () => {
   it('plans seed-sample with only true dependencies', () => {
-    expect(edges(planRun(config(seedConfigText('seed-sample')), { interactions: true, users: true }))).toEqual([
+    expect(
+      edges(
+        planRun(
+          config(seedConfigText('seed-sample')),
+          { interactions: `s3://bucket/train/g/interactions.csv`, users: `s3://bucket/train/g/users.csv` },
+          'bucket',
+        ),
+      ),
+    ).toEqual([
       'datasetGroup <- ',
       'schema:interactions <- ',
       'dataset:interactions <- datasetGroup, schema:interactions',
@@ -41,7 +49,17 @@ describe('planRun on the seed parameter files', () => {
 
   it('plans seed-tags (items and users data, a named solution version)', () => {
     expect(
-      edges(planRun(config(seedConfigText('seed-tags')), { interactions: true, items: true, users: true })),
+      edges(
+        planRun(
+          config(seedConfigText('seed-tags')),
+          {
+            interactions: `s3://bucket/train/g/interactions.csv`,
+            items: `s3://bucket/train/g/items.csv`,
+            users: `s3://bucket/train/g/users.csv`,
+          },
+          'bucket',
+        ),
+      ),
     ).toEqual([
       'datasetGroup <- ',
       'schema:interactions <- ',
@@ -60,7 +78,15 @@ describe('planRun on the seed parameter files', () => {
   });
 
   it('plans seed-root-tags', () => {
-    expect(edges(planRun(config(seedConfigText('seed-root-tags')), { interactions: true }))).toEqual([
+    expect(
+      edges(
+        planRun(
+          config(seedConfigText('seed-root-tags')),
+          { interactions: `s3://bucket/train/g/interactions.csv` },
+          'bucket',
+        ),
+      ),
+    ).toEqual([
       'datasetGroup <- ',
       'schema:interactions <- ',
       'dataset:interactions <- datasetGroup, schema:interactions',
@@ -74,7 +100,15 @@ describe('planRun on the seed parameter files', () => {
   it.each(SEED_CONFIGS)(
     '%s: ids are unique, every dependency exists and comes first, notify comes last and waits for all',
     (name) => {
-      const plan = planRun(config(seedConfigText(name)), { interactions: true, items: true, users: true });
+      const plan = planRun(
+        config(seedConfigText(name)),
+        {
+          interactions: `s3://bucket/train/g/interactions.csv`,
+          items: `s3://bucket/train/g/items.csv`,
+          users: `s3://bucket/train/g/users.csv`,
+        },
+        'bucket',
+      );
       const seen = new Set<string>();
       for (const step of plan.steps) {
         expect(seen.has(step.id), step.id).toBe(false);
@@ -89,7 +123,10 @@ describe('planRun on the seed parameter files', () => {
 });
 
 describe('planRun: true dependencies only', () => {
-  const data: DataFound = { interactions: true, items: true };
+  const data: DataFound = {
+    interactions: `s3://bucket/train/g/interactions.csv`,
+    items: `s3://bucket/train/g/items.csv`,
+  };
   const withItems = (change: (d: Doc) => void = () => undefined) =>
     sampleWith((d) => {
       d.datasets.items = itemsDataset();
@@ -97,7 +134,11 @@ describe('planRun: true dependencies only', () => {
     });
 
   it('has no import when no data was found for a dataset', () => {
-    const plan = planRun(config(seedConfigText('seed-sample')), { interactions: true });
+    const plan = planRun(
+      config(seedConfigText('seed-sample')),
+      { interactions: `s3://bucket/train/g/interactions.csv` },
+      'bucket',
+    );
     expect(plan.steps.map((s) => s.id)).not.toContain('datasetImportJob:users');
   });
 
@@ -107,6 +148,7 @@ describe('planRun: true dependencies only', () => {
         withItems((d) => (d.filters[0].serviceConfig.filterExpression = 'INCLUDE ItemID WHERE Items.GENRE IN ($G)')),
       ),
       data,
+      'bucket',
     );
     expect(plan.steps.find((s) => s.id === 'filter:clicked-or-streamed')?.dependsOn).toEqual([
       'datasetGroup',
@@ -122,6 +164,7 @@ describe('planRun: true dependencies only', () => {
         }),
       ),
       data,
+      'bucket',
     );
     expect(plan.steps.filter((s) => s.kind === 'batchInferenceJob').map((s) => s.name)).toEqual([
       'user-personalization-solution',
@@ -154,6 +197,6 @@ describe('nextPollDelay', () => {
 
   it('scales for a faster Personalize', () => {
     expect(nextPollDelay('solutionVersion', 0, 1 / 600)).toBe(2);
-    expect(nextPollDelay('datasetGroup', 1, 1 / 600)).toBe(0);
+    expect(nextPollDelay('datasetGroup', 1, 1 / 600)).toBe(1); // never 0: a scaled-down loop must not spin
   });
 });

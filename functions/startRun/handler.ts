@@ -1,0 +1,26 @@
+import { dynamoDocumentClient, s3Client, snsClient, sqsClient } from '../../shared/aws/clients.js';
+import { sendJsonBatch } from '../../shared/aws/queues.js';
+import { sqsHandler } from '../../shared/aws/sqs-handler.js';
+import { readEnv } from '../../shared/env.js';
+import { parseMessage, runRequestMessage } from '../../shared/workflow/messages.js';
+import { startRun } from '../../shared/workflow/start-run.js';
+
+/** Runs queue → here: plans and persists a run, takes its dataset group's lock and sends its first steps. */
+
+const env = readEnv(['topicArn', 'tableName', 'stepsQueueUrl']);
+
+export const handler = sqsHandler('mpx-startRun', async (record, { logger, retry }) => {
+  const message = parseMessage(runRequestMessage, record.body, 'runs queue');
+  const outcome = await startRun(
+    message,
+    {
+      state: { db: dynamoDocumentClient(), table: env.tableName, now: () => new Date() },
+      s3: s3Client(),
+      sns: snsClient(),
+      topicArn: env.topicArn,
+      sendSteps: (steps) => sendJsonBatch(sqsClient(), env.stepsQueueUrl, steps),
+    },
+    retry,
+  );
+  logger.info('run request handled', { ...outcome });
+});
