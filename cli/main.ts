@@ -29,6 +29,31 @@ export async function main(argv: readonly string[], io: Output = consoleOutput):
       exitCode = await validateCommand(file, options, io);
     });
 
+  program
+    .command('demo')
+    .description('run the main job on the local cloud: generate data, upload it, follow the run, show the results')
+    .option('--keep', 'leave the local cloud running afterwards (Ctrl-C stops it)')
+    .option('--port <port>', 'port of the edge endpoint (0 = any free port; default 4566 with --keep)')
+    .option('--speed <factor>', "run Personalize's realistic timings this many times faster", '600')
+    .option('--data-dir <dir>', 'where the local cloud keeps its state (default: a temporary folder)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npm run demo\n  npx mpx demo --keep          # then: AWS_ENDPOINT_URL=http://127.0.0.1:4566 npx mpx runs list',
+    )
+    .action(async (options: { keep?: boolean; port?: string; speed: string; dataDir?: string }) => {
+      const { demoCommand } = await import('./commands/demo.js');
+      const live = io === consoleOutput && process.stdout.isTTY === true;
+      exitCode = await demoCommand(
+        {
+          ...options,
+          port: options.port ?? (options.keep ? '4566' : '0'),
+          live,
+          write: (text) => process.stdout.write(text),
+        },
+        io,
+      );
+    });
+
   const local = program.command('local').description('run the local cloud, or one of its emulators alone');
   local
     .command('up')

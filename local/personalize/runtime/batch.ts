@@ -143,14 +143,17 @@ export async function runBatchJob(
       }
     }
     const name = key.split('/').pop() as string;
+    const text = out.length > 0 ? `${out.join('\n')}\n` : '';
+    // An explicit length: the SDK sends none for an empty body and then warns about streams.
     await s3.send(
       new PutObjectCommand({
         Bucket: output.bucket,
         Key: `${prefix}${name}.out`,
-        Body: out.length > 0 ? `${out.join('\n')}\n` : '',
+        Body: text,
+        ContentLength: Buffer.byteLength(text),
       }),
     );
   }
-  await s3.send(new PutObjectCommand({ Bucket: output.bucket, Key: `${prefix}_CHECK`, Body: '' }));
+  await s3.send(new PutObjectCommand({ Bucket: output.bucket, Key: `${prefix}_CHECK`, Body: '', ContentLength: 0 }));
   return { ok: true, files: keys.length, lines, errors };
 }

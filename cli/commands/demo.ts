@@ -1,0 +1,341 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetSolutionMetricsCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
+import { GetRecommendationsCommand, PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LocalCloud } from '../../local/cloud/index.js';
+import { generateDataset } from '../../local/personalize/data/generate.js';
+import { writeDataset } from '../../local/personalize/data/write.js';
+import { REALISTIC, scaledProfile } from '../../local/personalize/profile.js';
+import { validate } from '../../shared/config/validate.js';
+import { nextFireTimes, parseScheduleExpression } from '../../shared/schedules/aws-schedule.js';
+import { configuredSchedules, describeTask } from '../../shared/schedules/from-config.js';
+import { listRuns, readRun, type StateDeps, type StepRecord } from '../../shared/state/runs.js';
+import { progressLines, renderRunTable } from '../progress.js';
+import type { Output } from './validate.js';
+
+/**
+ * `mpx demo` (= `npm run demo`): mpx doing its whole job on the local cloud,
+ * as a user would see it. It starts the local cloud (the realistic latency
+ * profile, 600× faster), generates the default example data, uploads data
+ * and parameter file under `train/<dataset group>/` (the file last), follows
+ * the run, then shows what it made: resources, offline metrics side by side,
+ * recommendations with and without a filter, the batch output, the schedules
+ * and the notification. Exit code 0 when the run succeeded, 1 when it failed.
+ */
+
+export interface DemoOptions {
+  readonly keep?: boolean;
+  readonly port: string;
+  readonly speed: string;
+  /** Where the local cloud keeps its state (default: a fresh temporary folder). */
+  readonly dataDir?: string;
+  /** Redraw the progress table in place (a terminal). */
+  readonly live?: boolean;
+  /** Writes without a newline (the in-place table). */
+  readonly write?: (text: string) => void;
+  /** The demo data set's size (tests make it small). */
+  readonly users?: number;
+  readonly items?: number;
+  readonly interactions?: number;
+}
+
+const DATASET_GROUP = 'retail-demo';
+const DEMO_USER = 'u7';
+
+const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
+
+function table(rows: readonly (readonly string[])[]): string[] {
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+export async function demoCommand(options: DemoOptions, io: Output): Promise<number> {
+  const started = Date.now();
+  const speed = Number(options.speed);
+  if (!(speed > 0)) {
+    io.err(`mpx demo: --speed must be a positive number, not ${options.speed}`);
+    return 2;
+  }
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'mpx-demo-')));
+  const logs: string[] = [];
+  const { startLocalCloud } = await import('../../local/cloud/index.js');
+  io.out(`Starting the local cloud (Personalize's realistic timings, ${speed}× faster)…`);
+  let cloud: LocalCloud | undefined;
+  try {
+    cloud = await startLocalCloud({
+      dataDir,
+      port: Number(options.port),
+      profile: scaledProfile(REALISTIC, speed),
+      log: (line) => logs.push(line),
+    });
+    const packaged = cloud.packaging?.reused
+      ? 'reused package'
+      : `packaged in ${cloud.packaging?.seconds.toFixed(1)} s`;
+    io.out(`Local cloud ready at ${cloud.endpoint} (${packaged}) after ${seconds(started)} s`);
+    const code = await runDemo(cloud, dataDir, options, io, started);
+    if (code !== 0 && logs.length > 0) {
+      io.err('Function and local-cloud output (last 40 lines):');
+      for (const line of logs.slice(-40)) io.err(`  ${line}`);
+    }
+    if (options.keep) await keepRunning(cloud, dataDir, io);
+    return code;
+  } finally {
+    await cloud?.stop();
+    if (!options.keep && !options.dataDir) await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function runDemo(
+  cloud: LocalCloud,
+  dataDir: string,
+  options: DemoOptions,
+  io: Output,
+  started: number,
+): Promise<number> {
+  const bucket = cloud.outputs.PersonalizeBucketName as string;
+  const sdk = {
+    endpoint: cloud.endpoint,
+    region: cloud.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+  const personalize = new PersonalizeClient(sdk);
+  const runtime = new PersonalizeRuntimeClient(sdk);
+  const state: StateDeps = {
+    db: DynamoDBDocumentClient.from(cloud.clients.dynamodb),
+    table: cloud.outputs.RunsTableName as string,
+    now: () => new Date(),
+  };
+  try {
+    const inbox = await subscribeInbox(cloud);
+
+    // 1. The data a user would bring, and the parameter file that goes with it.
+    const folder = join(dataDir, 'upload');
+    const dataset = generateDataset({
+      users: options.users ?? 2000,
+      items: options.items ?? 1000,
+      interactions: options.interactions ?? 60_000,
+      seed: 42,
+    });
+    const written = await writeDataset(dataset, folder, { datasetGroup: DATASET_GROUP });
+    const configText = await readFile(join(folder, 'config.json'), 'utf8');
+    const config = validate(configText).config;
+    if (!config) throw new Error('the generated parameter file does not validate');
+    const personalization = `${DATASET_GROUP}-personalization`;
+    const batchInput = dataset.users
+      .slice(0, 20)
+      .map((u) => JSON.stringify({ userId: u.id }))
+      .join('\n');
+
+    io.out('');
+    io.out(`Uploading to s3://${bucket}/ as a user would (data first, the parameter file last):`);
+    for (const file of written.files.filter((f) => f.name !== 'config.json')) {
+      const key = `train/${DATASET_GROUP}/${file.name}`;
+      await put(cloud, bucket, key, await readFile(file.path));
+      io.out(`  ${key}  (${file.rows ?? 0} rows)`);
+    }
+    const batchKey = `batch/${DATASET_GROUP}/${personalization}/job_config.json`;
+    await put(cloud, bucket, batchKey, `${batchInput}\n`);
+    io.out(`  ${batchKey}  (20 users for the batch inference job)`);
+    await put(cloud, bucket, `train/${DATASET_GROUP}/config.json`, configText);
+    io.out(`  train/${DATASET_GROUP}/config.json`);
+
+    // 2. The run, live.
+    const runId = await waitForRun(state, DATASET_GROUP);
+    io.out('');
+    const ended = await watchRun(state, runId, options, io);
+    io.out('');
+    const found = await readRun(state, runId);
+    const steps = found?.steps.filter((s) => s.kind !== 'notify') ?? [];
+    io.out(
+      `Run ${runId} ${ended} in ${seconds(Date.parse(found?.run.startedAt ?? ''))} s (Personalize timings ÷ ${options.speed}).`,
+    );
+
+    // 3. What it made.
+    io.out('');
+    io.out('Resources:');
+    for (const line of table(
+      steps.map((s) => [s.kind, s.name, s.status, s.arn ?? s.failureReason ?? s.skipReason ?? '']),
+    ))
+      io.out(`  ${line}`);
+    if (ended === 'SUCCEEDED') {
+      await showMetrics(personalize, steps, io);
+      await showRecommendations(runtime, steps, io);
+      await showBatchOutput(cloud, bucket, steps, io);
+    }
+    showSchedules(config, io);
+    await showNotification(cloud, inbox, io);
+    io.out('');
+    io.out(`Demo finished in ${seconds(started)} s.`);
+    return ended === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    personalize.destroy();
+    runtime.destroy();
+  }
+}
+
+async function put(cloud: LocalCloud, bucket: string, key: string, body: string | Buffer): Promise<void> {
+  await cloud.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+}
+
+/** An SQS queue subscribed to the notification topic, as a user's subscriber would be. */
+async function subscribeInbox(cloud: LocalCloud): Promise<string> {
+  const { QueueUrl } = await cloud.clients.sqs.send(new CreateQueueCommand({ QueueName: 'demo-notifications' }));
+  const { Attributes } = await cloud.clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  await cloud.clients.sns.send(
+    new SubscribeCommand({ TopicArn: cloud.outputs.SNSTopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }),
+  );
+  return QueueUrl as string;
+}
+
+async function waitForRun(state: StateDeps, datasetGroup: string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const [run] = await listRuns(state, datasetGroup);
+    if (run) return run.runId;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no run started for ${datasetGroup} within 30 s of the upload`);
+}
+
+/** Follows the run until it ends: a table redrawn in place, or a line per change. */
+async function watchRun(state: StateDeps, runId: string, options: DemoOptions, io: Output): Promise<string> {
+  const seen = new Map<string, string>();
+  let drawn = 0;
+  for (;;) {
+    const found = await readRun(state, runId);
+    if (found) {
+      const now = new Date();
+      if (options.live && options.write) {
+        const lines = renderRunTable(found.run, found.steps, now);
+        options.write(`${drawn > 0 ? `\x1b[${drawn}A` : ''}${lines.map((l) => `\x1b[2K${l}`).join('\n')}\n`);
+        drawn = lines.length;
+      } else {
+        for (const line of progressLines(found.run, found.steps, seen, now)) io.out(line);
+      }
+      if (found.run.status === 'SUCCEEDED' || found.run.status === 'FAILED') return found.run.status;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function showMetrics(personalize: PersonalizeClient, steps: readonly StepRecord[], io: Output): Promise<void> {
+  const versions = steps.filter((s) => s.kind === 'solutionVersion' && s.arn);
+  const metrics = await Promise.all(
+    versions.map(
+      async (v) => (await personalize.send(new GetSolutionMetricsCommand({ solutionVersionArn: v.arn }))).metrics ?? {},
+    ),
+  );
+  const names = [...new Set(metrics.flatMap((m) => Object.keys(m)))].sort();
+  io.out('');
+  io.out('Offline metrics of the new solution versions (Personalize’s hold-out protocol):');
+  const rows = [
+    ['metric', ...versions.map((v) => v.name.replace(`${DATASET_GROUP}-`, ''))],
+    ...names.map((name) => [
+      name,
+      ...metrics.map((m) => (m[name] === undefined ? '' : (m[name] as number).toFixed(4))),
+    ]),
+  ];
+  for (const line of table(rows)) io.out(`  ${line}`);
+}
+
+async function showRecommendations(
+  runtime: PersonalizeRuntimeClient,
+  steps: readonly StepRecord[],
+  io: Output,
+): Promise<void> {
+  const campaign = steps.find((s) => s.kind === 'campaign' && s.name === `${DATASET_GROUP}-personalization-campaign`);
+  const filter = steps.find((s) => s.kind === 'filter' && s.name === `${DATASET_GROUP}-in-category`);
+  if (!campaign?.arn) return;
+  const plain = await runtime.send(
+    new GetRecommendationsCommand({ campaignArn: campaign.arn, userId: DEMO_USER, numResults: 5 }),
+  );
+  io.out('');
+  io.out(`Recommendations for user ${DEMO_USER} from ${campaign.name}:`);
+  io.out(`  ${(plain.itemList ?? []).map((i) => `${i.itemId} (${(i.score ?? 0).toFixed(3)})`).join(', ')}`);
+  if (!filter?.arn) return;
+  const filtered = await runtime.send(
+    new GetRecommendationsCommand({
+      campaignArn: campaign.arn,
+      userId: DEMO_USER,
+      numResults: 5,
+      filterArn: filter.arn,
+      filterValues: { CATEGORY: '"books"' },
+    }),
+  );
+  io.out(`  with filter ${filter.name} (CATEGORY = "books"):`);
+  io.out(`  ${(filtered.itemList ?? []).map((i) => `${i.itemId} (${(i.score ?? 0).toFixed(3)})`).join(', ')}`);
+}
+
+async function showBatchOutput(
+  cloud: LocalCloud,
+  bucket: string,
+  steps: readonly StepRecord[],
+  io: Output,
+): Promise<void> {
+  const job = steps.find((s) => s.kind === 'batchInferenceJob' && s.arn);
+  if (!job?.arn) return;
+  const jobName = job.arn.slice(job.arn.lastIndexOf('/') + 1);
+  const key = `batch/${DATASET_GROUP}/${DATASET_GROUP}-personalization/${jobName}/job_config.json.out`;
+  const object = await cloud.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const lines = ((await object.Body?.transformToString()) ?? '').trim().split('\n');
+  io.out('');
+  io.out(`Batch inference output s3://${bucket}/${key} (${lines.length} lines), first 3:`);
+  for (const line of lines.slice(0, 3)) io.out(`  ${line.length > 150 ? `${line.slice(0, 147)}...` : line}`);
+}
+
+function showSchedules(config: NonNullable<ReturnType<typeof validate>['config']>, io: Output): void {
+  io.out('');
+  io.out('Schedules in the parameter file (next fire times, UTC):');
+  for (const schedule of configuredSchedules(config)) {
+    const parsed = parseScheduleExpression(schedule.expression);
+    const next = parsed.ok
+      ? nextFireTimes(parsed.schedule, new Date(), 2).map((d) => d.toISOString().replace('.000Z', 'Z'))
+      : [];
+    io.out(`  ${describeTask(schedule.task)}: ${schedule.expression} → ${next.join(', ')}`);
+  }
+}
+
+async function showNotification(cloud: LocalCloud, inbox: string, io: Output): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const { Messages } = await cloud.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: inbox, WaitTimeSeconds: 1, MaxNumberOfMessages: 1 }),
+    );
+    const body = Messages?.[0]?.Body;
+    if (!body) continue;
+    const envelope = JSON.parse(body) as { Subject?: string; Message: string };
+    const message = JSON.parse(envelope.Message) as { summary: string; status: string; steps?: unknown[] };
+    io.out('');
+    io.out(`Notification on the topic (${envelope.Subject}):`);
+    io.out(`  ${message.status}: ${message.summary} (${message.steps?.length ?? 0} steps reported)`);
+    return;
+  }
+  io.out('');
+  io.out('No notification arrived on the topic within 10 s.');
+}
+
+async function keepRunning(cloud: LocalCloud, dataDir: string, io: Output): Promise<void> {
+  io.out('');
+  io.out(`The local cloud keeps running (state in ${dataDir}); Ctrl-C stops it. Point any AWS tool at it:`);
+  io.out(`  export AWS_ENDPOINT_URL=${cloud.endpoint} AWS_REGION=${cloud.region}`);
+  io.out('  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local');
+  io.out('  npx mpx runs list                          # this CLI');
+  io.out(`  aws personalize list-campaigns             # the AWS CLI`);
+  io.out(`  new PersonalizeRuntimeClient({ endpoint: '${cloud.endpoint}' })   # any SDK`);
+  await new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+}
