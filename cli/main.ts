@@ -129,6 +129,66 @@ export async function main(argv: readonly string[], io: Output = consoleOutput):
       exitCode = await runsShowCommand(runId, options, io);
     });
 
+  // `mpx schedules`: the legacy list/describe/activate/deactivate, on the stack's schedule group.
+  const schedules = program
+    .command('schedules')
+    .description("the schedules parameter files put in the stack's schedule group (AWS or the local cloud)")
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  npx mpx schedules list --dataset-group shop',
+        '  npx mpx schedules describe shop.shop-sims.full --json',
+        '  npx mpx schedules pause shop.import      # stays paused when config.json is uploaded again',
+        '  npx mpx schedules resume shop.import',
+        '  npx mpx schedules delete shop.shop-sims.update',
+        '  AWS_ENDPOINT_URL=http://127.0.0.1:4566 npx mpx schedules list   # the local cloud (stage local)',
+      ].join('\n'),
+    );
+  const scheduleCommand = (name: string, description: string) =>
+    schedules
+      .command(name)
+      .description(description)
+      .option('--stage <stage>', 'stage of the stack', defaultStage)
+      .option('--group <name>', 'the schedule group (default: the stack output ScheduleGroupName)');
+  const loadSchedules = () => import('./commands/schedules.js');
+  scheduleCommand(
+    'list',
+    'list schedules with their dataset group, task, expression, state and next 3 fire times (UTC)',
+  )
+    .option('--dataset-group <name>', 'only the schedules of this dataset group')
+    .option('--json', 'print a JSON array')
+    .addHelpText('after', '\nExamples:\n  npx mpx schedules list\n  npx mpx schedules list --dataset-group shop --json')
+    .action(async (options) => {
+      exitCode = await (await loadSchedules()).schedulesListCommand(options, io);
+    });
+  scheduleCommand('describe', 'show every field of a schedule and its next fire times')
+    .argument('<name>', 'schedule name, as mpx schedules list shows it')
+    .option('--json', 'print one JSON object')
+    .addHelpText('after', '\nExample:\n  npx mpx schedules describe shop.shop-sims.full')
+    .action(async (name: string, options) => {
+      exitCode = await (await loadSchedules()).schedulesDescribeCommand(name, options, io);
+    });
+  scheduleCommand('pause', 'stop a schedule from firing (State DISABLED; everything else kept)')
+    .argument('<name>', 'schedule name')
+    .addHelpText('after', '\nExample:\n  npx mpx schedules pause shop.import')
+    .action(async (name: string, options) => {
+      exitCode = await (await loadSchedules()).schedulesPauseCommand(name, options, io);
+    });
+  scheduleCommand('resume', 'let a paused schedule fire again (State ENABLED; everything else kept)')
+    .argument('<name>', 'schedule name')
+    .addHelpText('after', '\nExample:\n  npx mpx schedules resume shop.import')
+    .action(async (name: string, options) => {
+      exitCode = await (await loadSchedules()).schedulesResumeCommand(name, options, io);
+    });
+  scheduleCommand('delete', 'delete a schedule (the next upload of its parameter file recreates it if still there)')
+    .argument('<name>', 'schedule name')
+    .addHelpText('after', '\nExample:\n  npx mpx schedules delete shop.shop-sims.update')
+    .action(async (name: string, options) => {
+      exitCode = await (await loadSchedules()).schedulesDeleteCommand(name, options, io);
+    });
+
   try {
     await program.parseAsync(argv as string[]);
   } catch (error) {

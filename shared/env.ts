@@ -26,6 +26,17 @@ export const ENV = {
   personalizeRoleArn: 'MPX_PERSONALIZE_ROLE_ARN',
   /** The account the stack runs in (Personalize ARNs, console links). */
   accountId: 'MPX_ACCOUNT_ID',
+  /** How long (seconds) a parameter file uploaded before its data waits for it. */
+  dataWaitSeconds: 'MPX_DATA_WAIT_SECONDS',
+  /** Which runs notify: `all`, or `failures` (scheduled successes stay quiet). */
+  notifyOn: 'MPX_NOTIFY_ON',
+  /** The schedule group the parameter files' schedules live in. */
+  scheduleGroupName: 'MPX_SCHEDULE_GROUP_NAME',
+  /** The runs queue's ARN (the target of schedules) and its DLQ's. */
+  runsQueueArn: 'MPX_RUNS_QUEUE_ARN',
+  runsDeadLetterQueueArn: 'MPX_RUNS_DLQ_ARN',
+  /** The role EventBridge Scheduler assumes to send scheduled run requests. */
+  schedulerRoleArn: 'MPX_SCHEDULER_ROLE_ARN',
   /** Multiplies every poll delay: 1 on AWS; a time-scaled local cloud sets its speed-up's inverse. */
   pollScale: 'MPX_POLL_SCALE',
 } as const;
@@ -44,6 +55,14 @@ export function readEnv<K extends EnvKey>(
     throw new Error(`missing or empty environment variable(s): ${missing.join(', ')}`);
   }
   return Object.fromEntries(keys.map((key) => [key, parsed.data[ENV[key]] as string])) as Record<K, string>;
+}
+
+/** A whole number of seconds ≥ 1 from `name`'s value. @throws naming the variable when it is not one. */
+export function secondsOf(name: string, value: string): number {
+  const seconds = Number(value);
+  if (!(Number.isInteger(seconds) && seconds >= 1))
+    throw new Error(`${name} must be a whole number of seconds ≥ 1, got ${value}`);
+  return seconds;
 }
 
 /** MPX_POLL_SCALE as a number in (0, 1]. @throws when it is not one. */

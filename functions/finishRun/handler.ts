@@ -11,7 +11,10 @@ import { finishMessage, parseMessage } from '../../shared/workflow/messages.js';
 
 /** Finish queue → here: settles the run's status, notifies once, hands the dataset group to the next run. */
 
-const env = readEnv(['topicArn', 'tableName', 'runsQueueUrl', 'accountId']);
+const env = readEnv(['topicArn', 'tableName', 'runsQueueUrl', 'accountId', 'notifyOn']);
+if (env.notifyOn !== 'all' && env.notifyOn !== 'failures')
+  throw new Error(`MPX_NOTIFY_ON must be all or failures, got ${env.notifyOn}`);
+const notifyOn = env.notifyOn;
 
 export const handler = sqsHandler('mpx-finishRun', async (record, { logger, metrics, retry }) => {
   const message = parseMessage(finishMessage, record.body, 'finish queue');
@@ -24,6 +27,7 @@ export const handler = sqsHandler('mpx-finishRun', async (record, { logger, metr
       topicArn: env.topicArn,
       scope: { region: process.env.AWS_REGION ?? 'us-east-1', account: env.accountId },
       sendRunRequest: (request) => sendJson(sqsClient(), env.runsQueueUrl, request),
+      notifyOn,
       metric: (name, value, unit, dimensions) => {
         if (dimensions) {
           const single = metrics.singleMetric();

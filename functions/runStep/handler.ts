@@ -1,15 +1,26 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { dynamoDocumentClient, eventBridgeClient, personalizeClient, sqsClient } from '../../shared/aws/clients.js';
+import {
+  dynamoDocumentClient,
+  eventBridgeClient,
+  personalizeClient,
+  schedulerClient,
+  sqsClient,
+} from '../../shared/aws/clients.js';
 import { sendJson, sendJsonBatch } from '../../shared/aws/queues.js';
 import { sqsHandler } from '../../shared/aws/sqs-handler.js';
 import { pollScaleOf, readEnv } from '../../shared/env.js';
+import { reconcileSchedules } from '../../shared/schedules/reconcile.js';
 import { parseMessage, stepMessage } from '../../shared/workflow/messages.js';
 import { runStep } from '../../shared/workflow/run-step.js';
 
 /** Steps queue → here: ensures one step's Personalize resource, then re-polls, releases dependents or fails. */
 
 const env = readEnv([
+  'scheduleGroupName',
+  'runsQueueArn',
+  'runsDeadLetterQueueArn',
+  'schedulerRoleArn',
   'tableName',
   'stepsQueueUrl',
   'finishQueueUrl',
@@ -19,6 +30,7 @@ const env = readEnv([
   'pollScale',
 ]);
 const pollScale = pollScaleOf(env.pollScale);
+const region = process.env.AWS_REGION ?? 'us-east-1';
 
 export const handler = sqsHandler('mpx-runStep', async (record, { logger, metrics, retry }) => {
   const message = parseMessage(stepMessage, record.body, 'steps queue');
@@ -27,7 +39,7 @@ export const handler = sqsHandler('mpx-runStep', async (record, { logger, metric
     {
       state: { db: dynamoDocumentClient(), table: env.tableName, now: () => new Date() },
       personalize: personalizeClient(),
-      scope: { region: process.env.AWS_REGION ?? 'us-east-1', account: env.accountId },
+      scope: { region, account: env.accountId },
       personalizeRoleArn: env.personalizeRoleArn,
       eventBusName: env.eventBusName,
       pollScale,
@@ -37,6 +49,18 @@ export const handler = sqsHandler('mpx-runStep', async (record, { logger, metric
         await eventBridgeClient().send(new PutEventsCommand({ Entries: [...entries] }));
       },
       telemetry: { count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value) },
+      reconcileSchedules: (datasetGroup, configured) =>
+        reconcileSchedules(
+          { scheduler: schedulerClient(), groupName: env.scheduleGroupName },
+          datasetGroup,
+          configured,
+          {
+            queueArn: env.runsQueueArn,
+            roleArn: env.schedulerRoleArn,
+            deadLetterArn: env.runsDeadLetterQueueArn,
+          },
+        ),
+      scheduleGroupArn: `arn:aws:scheduler:${region}:${env.accountId}:schedule-group/${env.scheduleGroupName}`,
     },
     retry,
   );

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -28,6 +29,8 @@ export const s3Client = (): S3Client =>
 export const snsClient = (): SNSClient => memo('sns', () => new SNSClient(shared));
 
 export const sqsClient = (): SQSClient => memo('sqs', () => new SQSClient(shared));
+
+export const schedulerClient = (): SchedulerClient => memo('scheduler', () => new SchedulerClient(shared));
 
 export const eventBridgeClient = (): EventBridgeClient => memo('events', () => new EventBridgeClient(shared));
 

@@ -71,6 +71,8 @@ export interface StepReport {
   readonly arn?: string;
   /** Personalize's failureReason (or why the step was skipped). */
   readonly reason?: string;
+  /** What else the run did with it: re-used instead of made again, a promotion held or made. */
+  readonly note?: string;
 }
 
 export interface RunReport {
@@ -101,7 +103,8 @@ export function runNotification(report: RunReport): SnsNotification {
   const ok = failed.length === 0;
   const short = `The personalization workflow for ${report.datasetGroup} completed ${ok ? 'successfully' : 'with errors'}`;
   const lines = report.steps.map(
-    (s) => `   - ${s.kind} ${s.name}: ${s.status}${s.reason ? ` (${s.reason})` : ''}${s.arn ? ` ${s.arn}` : ''}`,
+    (s) =>
+      `   - ${s.kind} ${s.name}: ${s.status}${s.reason ? ` (${s.reason})` : ''}${s.note ? ` (${s.note})` : ''}${s.arn ? ` ${s.arn}` : ''}`,
   );
   const metricLines = Object.entries(report.metrics ?? {}).flatMap(([arn, values]) => [
     `   ${arn}`,

@@ -3,11 +3,12 @@ import {
   type CampaignUpdateSummary,
   CreateCampaignCommand,
   DescribeCampaignCommand,
+  GetSolutionMetricsCommand,
   type PersonalizeClient,
   UpdateCampaignCommand,
 } from '@aws-sdk/client-personalize';
 import type { CampaignConfig } from '../config/types.js';
-import { createdNow, pending, type StepOutcome } from '../workflow/outcome.js';
+import { createdNow, doneWithNote, pending, type StepOutcome } from '../workflow/outcome.js';
 import { describeOrUndefined, leaves } from './named.js';
 import { type AccountScope, personalizeArn } from './scope.js';
 import { isAlreadyExists, isInUse, rejectable } from './sdk-errors.js';
@@ -21,6 +22,34 @@ import { reconcile } from './updatable.js';
 export interface DesiredCampaign {
   readonly solutionVersionArn: string;
   readonly serviceConfig: CampaignConfig['serviceConfig'];
+  /** A new version reaches the campaign only if its metric is ≥ minRatio × the current version's. */
+  readonly promotion?: { readonly metric: string; readonly minRatio: number };
+}
+
+export type PromotionVerdict =
+  | { readonly promote: true; readonly note?: string }
+  | { readonly promote: false; readonly note: string };
+
+/** The promotion gate (pure): both versions' values of the gate's metric decide. */
+export function promotionVerdict(
+  promotion: { readonly metric: string; readonly minRatio: number },
+  candidate: { readonly arn: string; readonly value: number | undefined },
+  current: { readonly arn: string; readonly value: number | undefined },
+): PromotionVerdict {
+  const { metric, minRatio } = promotion;
+  if (current.value === undefined) return { promote: true, note: `promoted: the current version has no ${metric}` };
+  if (candidate.value === undefined)
+    return { promote: false, note: `held: ${candidate.arn} has no ${metric} to compare with ${current.arn}` };
+  const threshold = minRatio * current.value;
+  const values = `${metric} ${candidate.value.toFixed(4)} vs ${current.value.toFixed(4)} × ${minRatio} = ${threshold.toFixed(4)}`;
+  return candidate.value >= threshold
+    ? { promote: true, note: `promoted ${candidate.arn}: ${values}` }
+    : { promote: false, note: `held ${candidate.arn}, the campaign stays on ${current.arn}: ${values}` };
+}
+
+async function metricOf(client: PersonalizeClient, solutionVersionArn: string, metric: string) {
+  const { metrics } = await client.send(new GetSolutionMetricsCommand({ solutionVersionArn }));
+  return metrics?.[metric];
 }
 
 const LABEL = 'campaign';
@@ -80,6 +109,17 @@ export async function ensureCampaign(
     leaves({ solutionVersionArn, minProvisionedTPS, campaignConfig }),
   );
   if (decision.type === 'outcome') return decision.outcome;
+  let promoted: string | undefined;
+  const current = campaign.solutionVersionArn;
+  if (desired.promotion && current && current !== solutionVersionArn) {
+    const verdict = promotionVerdict(
+      desired.promotion,
+      { arn: solutionVersionArn, value: await metricOf(client, solutionVersionArn, desired.promotion.metric) },
+      { arn: current, value: await metricOf(client, current, desired.promotion.metric) },
+    );
+    if (!verdict.promote) return doneWithNote(campaignArn, verdict.note);
+    promoted = verdict.note;
+  }
   try {
     // Never tags: UpdateCampaign does not take them, and sending them failed every tagged campaign on retrain (REFERENCE.md defect 4).
     const update = {
@@ -94,5 +134,11 @@ export async function ensureCampaign(
     if (isInUse(error)) return pending('UPDATE IN_PROGRESS', campaignArn);
     throw error;
   }
-  return createdNow(pending('UPDATE PENDING', campaignArn));
+  return {
+    type: 'pending',
+    status: 'UPDATE PENDING',
+    arn: campaignArn,
+    created: true,
+    ...(promoted ? { note: promoted } : {}),
+  };
 }

@@ -11,6 +11,7 @@ import type {
   Tags,
 } from '../config/types.js';
 import type { DatasetKind } from '../personalize/recipes.js';
+import type { ConfiguredSchedule } from '../schedules/from-config.js';
 import type { AccountScope } from './scope.js';
 
 /**
@@ -38,6 +39,8 @@ export type StepDesired =
       readonly jobBaseName: string;
       /** `s3://bucket/train/<dsg>/<type>.csv` or the `<type>/` folder of parts. */
       readonly dataLocation: string;
+      /** When the data was last written (ISO); an ACTIVE import newer than this is re-used. */
+      readonly dataModifiedAt?: string;
       readonly serviceConfig: ImportDefaults;
     }
   | { readonly kind: 'eventTracker'; readonly serviceConfig: Service<NonNullable<ParameterFile['eventTracker']>> }
@@ -48,8 +51,17 @@ export type StepDesired =
       readonly solutionName: string;
       readonly trainingMode: 'FULL' | 'UPDATE';
       readonly tags?: Tags;
+      /** Train even when nothing changed (a scheduled training). */
+      readonly force?: boolean;
+      /** The solution's maxAge: a latest version older than this is retrained. */
+      readonly maxAgeSeconds?: number;
     }
-  | { readonly kind: 'campaign'; readonly serviceConfig: Service<CampaignConfig> }
+  | {
+      readonly kind: 'campaign';
+      readonly serviceConfig: Service<CampaignConfig>;
+      /** The solution's promotion gate: a new version must reach minRatio × the current one's metric. */
+      readonly promotion?: { readonly metric: string; readonly minRatio: number };
+    }
   | {
       readonly kind: 'recommender';
       readonly serviceConfig: Service<NonNullable<ParameterFile['recommenders']>[number]>;
@@ -62,6 +74,9 @@ export type StepDesired =
       /** `s3://bucket/batch/<dsg>/<solution>/`; the job writes under `<job name>/`. */
       readonly outputPrefix: string;
       readonly serviceConfig: Service<BatchInferenceJobConfig>;
+      /** Run a new job even when one ran on the current version (a scheduled job). */
+      readonly force?: boolean;
+      readonly maxAgeSeconds?: number;
     }
   | {
       readonly kind: 'batchSegmentJob';
@@ -69,10 +84,19 @@ export type StepDesired =
       readonly inputPath: string;
       readonly outputPrefix: string;
       readonly serviceConfig: Service<BatchSegmentJobConfig>;
+      readonly force?: boolean;
+      readonly maxAgeSeconds?: number;
+    }
+  | {
+      readonly kind: 'schedules';
+      readonly datasetGroup: string;
+      /** Every schedule of the file, `delete` ones included. */
+      readonly schedules: readonly ConfiguredSchedule[];
     }
   | { readonly kind: 'notify' };
 
-export type ResourceDesired = Exclude<StepDesired, { kind: 'notify' }>;
+/** The steps a Personalize driver ensures (schedules and the notification are not Personalize resources). */
+export type ResourceDesired = Exclude<StepDesired, { kind: 'notify' } | { kind: 'schedules' }>;
 
 /** What a driver needs besides its desired state. */
 export interface EnsureContext {
@@ -85,6 +109,13 @@ export interface EnsureContext {
   /** When this step first ran (recorded before any create): fixes job names, bounds the solution-version search. */
   readonly intentAt: Date;
   readonly runId: string;
+}
+
+/** The ARNs of every input produced by steps of `kind`. */
+export function inputArns(inputs: Readonly<Record<string, string>>, kind: string): string[] {
+  return Object.entries(inputs)
+    .filter(([stepId]) => stepId === kind || stepId.startsWith(`${kind}:`))
+    .map(([, arn]) => arn);
 }
 
 /** The ARN of the input produced by a step of `kind` (`datasetGroup`, `schema`, `solutionVersion`…). */

@@ -1,7 +1,7 @@
 import { failed, pending, type StepOutcome } from '../workflow/outcome.js';
 import { ensureCampaign } from './campaign.js';
 import { ensureDataset } from './dataset.js';
-import { type EnsureContext, inputArn, type ResourceDesired } from './desired.js';
+import { type EnsureContext, inputArn, inputArns, type ResourceDesired } from './desired.js';
 import { datasetGroupDriver, filterDriver, schemaDriver, solutionDriver } from './drivers.js';
 import { ensureEventTracker } from './event-tracker.js';
 import { ensureBatchInferenceJob, ensureBatchSegmentJob, ensureDatasetImportJob } from './jobs.js';
@@ -45,6 +45,7 @@ function ensureResource(desired: ResourceDesired, ctx: EnsureContext): Promise<S
         datasetArn: inputArn(inputs, 'dataset'),
         jobBaseName: desired.jobBaseName,
         dataLocation: desired.dataLocation,
+        ...(desired.dataModifiedAt ? { dataModifiedAt: new Date(desired.dataModifiedAt) } : {}),
         roleArn: ctx.personalizeRoleArn,
         intentAt: ctx.intentAt,
         serviceConfig: desired.serviceConfig,
@@ -72,6 +73,9 @@ function ensureResource(desired: ResourceDesired, ctx: EnsureContext): Promise<S
           name: solutionVersionName(ctx.runId, desired.solutionName),
           trainingMode: desired.trainingMode,
           ...(desired.tags ? { tags: desired.tags } : {}),
+          force: desired.force === true,
+          ...(desired.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: desired.maxAgeSeconds }),
+          trainedOn: inputArns(inputs, 'datasetImportJob'),
         },
         ctx.intentAt,
       );
@@ -79,6 +83,7 @@ function ensureResource(desired: ResourceDesired, ctx: EnsureContext): Promise<S
       return ensureCampaign(client, scope, {
         solutionVersionArn: inputArn(inputs, 'solutionVersion'),
         serviceConfig: desired.serviceConfig,
+        ...(desired.promotion ? { promotion: desired.promotion } : {}),
       });
     case 'recommender':
       return ensureRecommender(client, scope, {
@@ -94,6 +99,8 @@ function ensureResource(desired: ResourceDesired, ctx: EnsureContext): Promise<S
         outputPrefix: desired.outputPrefix,
         roleArn: ctx.personalizeRoleArn,
         intentAt: ctx.intentAt,
+        force: desired.force === true,
+        ...(desired.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: desired.maxAgeSeconds }),
       };
       return desired.kind === 'batchInferenceJob'
         ? ensureBatchInferenceJob(client, scope, { ...job, serviceConfig: desired.serviceConfig })

@@ -6,10 +6,14 @@ import {
   DescribeBatchSegmentJobCommand,
   DescribeDatasetImportJobCommand,
   type PersonalizeClient,
+  paginateListBatchInferenceJobs,
+  paginateListBatchSegmentJobs,
+  paginateListDatasetImportJobs,
 } from '@aws-sdk/client-personalize';
 import { timestampedName } from '../config/names.js';
 import type { BatchInferenceJobConfig, BatchSegmentJobConfig, ImportDefaults } from '../config/types.js';
-import { createdNow, done, failed, pending, type StepOutcome } from '../workflow/outcome.js';
+import { createdNow, done, doneWithNote, failed, pending, type StepOutcome } from '../workflow/outcome.js';
+import { type Dated, reusableBatchJob, reusableImport } from './freshness.js';
 import { describeOrUndefined, drift } from './named.js';
 import { type AccountScope, personalizeArn } from './scope.js';
 import { isAlreadyExists, rejectable } from './sdk-errors.js';
@@ -30,11 +34,15 @@ interface Job {
   readonly parent: { readonly field: string; readonly arn: string };
   describe(): Promise<{ status?: string; failureReason?: string; parentArn?: string } | undefined>;
   create(): Promise<string | undefined>;
+  /** An ACTIVE job this step may use instead of starting one (shared/resources/freshness.ts), with why. */
+  reuse?(): Promise<{ readonly arn: string; readonly note: string } | undefined>;
 }
 
 async function ensureJob(job: Job): Promise<StepOutcome> {
   const existing = await job.describe();
   if (!existing) {
+    const reused = await job.reuse?.();
+    if (reused) return doneWithNote(reused.arn, reused.note);
     try {
       return createdNow(
         pending('CREATE PENDING', (await rejectable(job.label, job.jobName, () => job.create())) ?? job.arn),
@@ -56,9 +64,23 @@ export interface DesiredImportJob {
   readonly datasetArn: string;
   readonly jobBaseName: string;
   readonly dataLocation: string;
+  /** When the data was last written; undefined imports every time. */
+  readonly dataModifiedAt?: Date;
   readonly roleArn: string;
   readonly intentAt: Date;
   readonly serviceConfig: ImportDefaults;
+}
+
+/** ACTIVE jobs of this step's base name (`<base>_<timestamp>`), from summaries of a list call. */
+function activeOfBase(
+  summaries: readonly { status?: string; jobName?: string; creationDateTime?: Date; arn?: string }[],
+  base: string,
+): Dated[] {
+  return summaries.flatMap((s) =>
+    s.status === 'ACTIVE' && s.arn && s.creationDateTime && s.jobName?.startsWith(`${base}_`)
+      ? [{ arn: s.arn, createdAt: s.creationDateTime }]
+      : [],
+  );
 }
 
 /**
@@ -84,6 +106,13 @@ export function ensureDatasetImportJob(
       );
       const job = found?.datasetImportJob;
       return job && { status: job.status, failureReason: job.failureReason, parentArn: job.datasetArn };
+    },
+    reuse: async () => {
+      const summaries = [];
+      for await (const page of paginateListDatasetImportJobs({ client }, { datasetArn: desired.datasetArn }))
+        for (const s of page.datasetImportJobs ?? []) summaries.push({ ...s, arn: s.datasetImportJobArn });
+      const latest = reusableImport(activeOfBase(summaries, desired.jobBaseName), desired.dataModifiedAt);
+      return latest && { arn: latest.arn, note: 're-used: the data has not changed since this import' };
     },
     create: async () => {
       const request = {
@@ -111,6 +140,22 @@ interface DesiredBatchJob<ServiceConfig> {
   readonly roleArn: string;
   readonly intentAt: Date;
   readonly serviceConfig: ServiceConfig;
+  /** Run a new job even when one ran on this version (a scheduled job). */
+  readonly force?: boolean;
+  readonly maxAgeSeconds?: number;
+}
+
+/** The re-use rule of batch jobs over the jobs a list call returned. */
+function reuseBatchJob<ServiceConfig>(
+  desired: DesiredBatchJob<ServiceConfig>,
+  summaries: readonly { status?: string; jobName?: string; creationDateTime?: Date; arn?: string }[],
+) {
+  const latest = reusableBatchJob(activeOfBase(summaries, desired.jobBaseName), {
+    force: desired.force === true,
+    now: desired.intentAt,
+    ...(desired.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: desired.maxAgeSeconds }),
+  });
+  return latest && { arn: latest.arn, note: 're-used: this job already ran on the solution version in use' };
 }
 
 export type DesiredBatchInferenceJob = DesiredBatchJob<BatchInferenceJobConfig['serviceConfig']>;
@@ -153,6 +198,15 @@ export function ensureBatchInferenceJob(
       const job = found?.batchInferenceJob;
       return job && { status: job.status, failureReason: job.failureReason, parentArn: job.solutionVersionArn };
     },
+    reuse: async () => {
+      const summaries = [];
+      for await (const page of paginateListBatchInferenceJobs(
+        { client },
+        { solutionVersionArn: desired.solutionVersionArn },
+      ))
+        for (const s of page.batchInferenceJobs ?? []) summaries.push({ ...s, arn: s.batchInferenceJobArn });
+      return reuseBatchJob(desired, summaries);
+    },
     create: async () => (await client.send(new CreateBatchInferenceJobCommand(request))).batchInferenceJobArn,
   });
 }
@@ -179,6 +233,15 @@ export function ensureBatchSegmentJob(
       );
       const job = found?.batchSegmentJob;
       return job && { status: job.status, failureReason: job.failureReason, parentArn: job.solutionVersionArn };
+    },
+    reuse: async () => {
+      const summaries = [];
+      for await (const page of paginateListBatchSegmentJobs(
+        { client },
+        { solutionVersionArn: desired.solutionVersionArn },
+      ))
+        for (const s of page.batchSegmentJobs ?? []) summaries.push({ ...s, arn: s.batchSegmentJobArn });
+      return reuseBatchJob(desired, summaries);
     },
     create: async () => (await client.send(new CreateBatchSegmentJobCommand(request))).batchSegmentJobArn,
   });

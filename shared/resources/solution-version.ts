@@ -1,11 +1,13 @@
 import {
   CreateSolutionVersionCommand,
+  DescribeDatasetImportJobCommand,
   DescribeSolutionVersionCommand,
   type PersonalizeClient,
   paginateListSolutionVersions,
   type Tag,
 } from '@aws-sdk/client-personalize';
-import { createdNow, pending, type StepOutcome } from '../workflow/outcome.js';
+import { createdNow, doneWithNote, pending, type StepOutcome } from '../workflow/outcome.js';
+import { type Dated, newest, trainingDecision } from './freshness.js';
 import { outcomeOfStatus } from './status.js';
 
 /**
@@ -24,6 +26,11 @@ export interface DesiredSolutionVersion {
   readonly name: string;
   readonly trainingMode: 'FULL' | 'UPDATE';
   readonly tags?: Tag[];
+  /** Train even when nothing changed (a scheduled training). */
+  readonly force?: boolean;
+  readonly maxAgeSeconds?: number;
+  /** The import jobs this version trains on, from this run's graph. */
+  readonly trainedOn?: readonly string[];
 }
 
 /** A version name that is the same every time the same run trains the same solution (≤ 63 characters). */
@@ -34,7 +41,10 @@ export function solutionVersionName(runId: string, solutionName: string): string
 
 /**
  * Finds the version named `desired.name` created at or after `intentAt`
- * (minus a small clock skew), or creates it. Resolves with the step outcome.
+ * (minus a small clock skew). When there is none, decides whether to train
+ * (shared/resources/freshness.ts): a new version, or the latest ACTIVE one
+ * re-used. An UPDATE training needs an ACTIVE version to update, so the first
+ * training of a solution is FULL.
  * @throws SDK errors other than the ones that mean "not ready" (the caller classifies throttling).
  */
 export async function ensureSolutionVersion(
@@ -43,9 +53,13 @@ export async function ensureSolutionVersion(
   intentAt: Date,
 ): Promise<StepOutcome> {
   const since = intentAt.getTime() - 60_000;
+  const active: Dated[] = [];
   for await (const page of paginateListSolutionVersions({ client }, { solutionArn: desired.solutionArn })) {
     for (const summary of page.solutionVersions ?? []) {
-      if (!summary.solutionVersionArn || (summary.creationDateTime?.getTime() ?? 0) < since) continue;
+      if (!summary.solutionVersionArn) continue;
+      if (summary.status === 'ACTIVE' && summary.creationDateTime)
+        active.push({ arn: summary.solutionVersionArn, createdAt: summary.creationDateTime });
+      if ((summary.creationDateTime?.getTime() ?? 0) < since) continue;
       const { solutionVersion } = await client.send(
         new DescribeSolutionVersionCommand({ solutionVersionArn: summary.solutionVersionArn }),
       );
@@ -59,11 +73,27 @@ export async function ensureSolutionVersion(
       }
     }
   }
+  const latestActive = newest(active);
+  const importsCreatedAt: Date[] = [];
+  for (const datasetImportJobArn of desired.trainedOn ?? []) {
+    const { datasetImportJob } = await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }));
+    if (datasetImportJob?.creationDateTime) importsCreatedAt.push(datasetImportJob.creationDateTime);
+  }
+  const decision = trainingDecision({
+    force: desired.force === true,
+    latestActive,
+    importsCreatedAt,
+    now: intentAt,
+    ...(desired.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: desired.maxAgeSeconds }),
+  });
+  if (!decision.train) {
+    return doneWithNote(decision.reuse.arn, 're-used: no new data since this version and it is within maxAge');
+  }
   const { solutionVersionArn } = await client.send(
     new CreateSolutionVersionCommand({
       solutionArn: desired.solutionArn,
       name: desired.name,
-      trainingMode: desired.trainingMode,
+      trainingMode: latestActive ? desired.trainingMode : 'FULL',
       ...(desired.tags && desired.tags.length > 0 ? { tags: desired.tags } : {}),
     }),
   );

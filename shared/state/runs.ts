@@ -23,7 +23,7 @@ import { expiresAt, runKey, runsByGroupKey, STEP_PREFIX, stepIdOf, stepKey } fro
  */
 
 /** CREATING only while the steps are being written; `mpx runs` shows it as QUEUED. */
-export type RunStatus = 'CREATING' | 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export type RunStatus = 'CREATING' | 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'SUPERSEDED';
 export type StepStatus = 'WAITING' | 'READY' | 'DONE' | 'FAILED' | 'SKIPPED';
 
 export interface StepRecord {
@@ -49,6 +49,8 @@ export interface StepRecord {
   readonly finishedAt?: string;
   /** True when this run created (or updated) the resource rather than finding it ready. */
   readonly created?: boolean;
+  /** What the run report must say besides the status (a re-used resource, a held promotion). */
+  readonly note?: string;
 }
 
 export interface RunRecord {
@@ -60,6 +62,8 @@ export interface RunRecord {
   readonly startedAt: string;
   readonly finishedAt?: string;
   readonly notifiedAt?: string;
+  /** The run that replaced this one while it waited. */
+  readonly supersededBy?: string;
 }
 
 export interface StateDeps {
@@ -196,6 +200,28 @@ export async function finishRun(deps: StateDeps, runId: string, status: 'SUCCEED
   return updated !== undefined;
 }
 
+/** QUEUED → SUPERSEDED: a newer request of the same kind replaced this waiting run (reported, not lost). */
+export async function markSuperseded(deps: StateDeps, runId: string, by: string): Promise<boolean> {
+  const updated = await deps.db
+    .send(
+      new UpdateCommand({
+        TableName: deps.table,
+        Key: runKey(runId),
+        UpdateExpression: 'SET #status = :superseded, supersededBy = :by, finishedAt = :now',
+        ConditionExpression: '#status = :queued',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':superseded': 'SUPERSEDED',
+          ':queued': 'QUEUED',
+          ':by': by,
+          ':now': deps.now().toISOString(),
+        },
+      }),
+    )
+    .catch(ignoreConditionFailure);
+  return updated !== undefined;
+}
+
 /** Records that the run's notification went out; false when it had been recorded already. */
 export async function markNotified(deps: StateDeps, runId: string): Promise<boolean> {
   const updated = await deps.db
@@ -259,10 +285,14 @@ export async function recordProgress(
   deps: StateDeps,
   runId: string,
   stepId: string,
-  progress: { readonly arn?: string; readonly lastStatus: string; readonly created?: boolean },
+  progress: { readonly arn?: string; readonly lastStatus: string; readonly created?: boolean; readonly note?: string },
 ): Promise<void> {
   const sets = ['lastStatus = :status'];
   const values: Record<string, unknown> = { ':status': progress.lastStatus };
+  if (progress.note) {
+    sets.push('note = :note');
+    values[':note'] = progress.note;
+  }
   if (progress.arn) {
     sets.push('arn = :arn');
     values[':arn'] = progress.arn;

@@ -35,3 +35,30 @@ export function findDataLocations(
   }
   return found;
 }
+
+/** An object under the data folder, as S3 lists it. */
+export interface ListedObject {
+  readonly key: string;
+  readonly lastModified?: Date;
+}
+
+/**
+ * When the data at each location was last written (ISO): the newest object of
+ * a `<type>/` folder, or the `<type>.csv` file. Unknown when S3 gave no date.
+ */
+export function dataModifiedAt(
+  bucket: string,
+  locations: Partial<Record<DatasetKind, string>>,
+  objects: readonly ListedObject[],
+): Partial<Record<DatasetKind, string>> {
+  const out: Partial<Record<DatasetKind, string>> = {};
+  for (const [kind, location] of Object.entries(locations) as [DatasetKind, string][]) {
+    const path = location.slice(`s3://${bucket}/`.length);
+    const dates = objects
+      .filter((o) => (path.endsWith('/') ? o.key.startsWith(path) : o.key === path))
+      .map((o) => o.lastModified?.getTime());
+    if (dates.length === 0 || dates.some((d) => d === undefined)) continue;
+    out[kind] = new Date(Math.max(...(dates as number[]))).toISOString();
+  }
+  return out;
+}

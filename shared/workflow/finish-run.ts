@@ -7,6 +7,7 @@ import {
   endStep,
   finishRun,
   markNotified,
+  markSuperseded,
   type RunRecord,
   readRun,
   type StateDeps,
@@ -29,6 +30,8 @@ export interface FinishRunDeps {
   readonly topicArn: string;
   readonly scope: AccountScope;
   readonly sendRunRequest: (message: RunRequestMessage) => Promise<void>;
+  /** `failures`: a scheduled run that succeeded sends no notification (REFERENCE.md defect 20). */
+  readonly notifyOn: 'all' | 'failures';
   /** EMF: JobSuccess / JobFailure, RunDurationSeconds, and each new version's offline metrics by solutionArn. */
   readonly metric: (
     name: string,
@@ -62,21 +65,21 @@ export function stepReports(steps: readonly StepRecord[]): StepReport[] {
         status: REPORTED[s.status] ?? 'FAILED',
         ...(s.arn ? { arn: s.arn } : {}),
         ...(reason ? { reason } : {}),
+        ...(s.note ? { note: s.note } : {}),
       };
     });
 }
 
-/**
- * Offline metrics of the solution versions this run trained, by version ARN
- * (a version step with an intent asked for a training of its own).
- */
+/** Offline metrics of the solution versions this run trained, by version ARN. */
 async function newVersionMetrics(
   personalize: PersonalizeClient,
   steps: readonly StepRecord[],
 ): Promise<Record<string, Record<string, number>>> {
   const metrics: Record<string, Record<string, number>> = {};
   for (const step of steps) {
-    if (step.kind !== 'solutionVersion' || step.status !== 'DONE' || !step.intentAt || !step.arn) continue;
+    // A re-used version carries a note saying so; every other DONE version was trained by this run.
+    if (step.kind !== 'solutionVersion' || step.status !== 'DONE' || !step.arn || (!step.created && step.note))
+      continue;
     const { metrics: values } = await personalize.send(new GetSolutionMetricsCommand({ solutionVersionArn: step.arn }));
     if (values) metrics[step.arn] = values;
   }
@@ -128,12 +131,14 @@ export async function finishRunMessage(
 
   const first = await finishRun(deps.state, run.runId, status);
   let notified = false;
-  if (!run.notifiedAt && (first || retry)) {
+  const quiet = deps.notifyOn === 'failures' && status === 'SUCCEEDED' && run.trigger.startsWith('schedule ');
+  if (!run.notifiedAt && (first || retry) && !quiet) {
     await notify(deps, run, steps, status);
     notified = true;
   }
   await endStep(deps.state, run.runId, NOTIFY_STEP, { arn: deps.topicArn });
-  await releaseLock(deps.state, run.datasetGroup, run.runId);
+  const handover = await releaseLock(deps.state, run.datasetGroup, run.runId);
+  for (const { runId, by } of handover.superseded) await markSuperseded(deps.state, runId, by);
   // Whoever holds the lock now and has not started, starts (also after a crash right after the release).
   const holder = await lockHolder(deps.state, run.datasetGroup);
   if (holder && holder !== run.runId) {

@@ -17,10 +17,43 @@ const uploadTrigger = z.object({
   eventTime: z.string().min(1),
 });
 
-/** Runs queue: start a run for a trigger, or resume one that waited for its dataset group's lock. */
+/** What a schedule of the parameter file makes mpx do (shared/schedules/from-config.ts). */
+export const scheduledTask = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('import') }),
+  z.object({ kind: z.enum(['full', 'update']), solution: z.string().min(1) }),
+  z.object({ kind: z.enum(['batchInference', 'batchSegment']), solution: z.string().min(1), job: z.string().min(1) }),
+]);
+
+/**
+ * The payload EventBridge Scheduler sends to the runs queue: the schedule's
+ * task, and the occurrence it fired for (the schedule's Input carries the
+ * `<aws.scheduler.scheduled-time>` context attribute), which names the run.
+ */
+export const scheduledRunRequest = z.object({
+  version: z.literal(1),
+  type: z.literal('schedule'),
+  datasetGroup: z.string().min(1),
+  scheduleName: z.string().min(1),
+  task: scheduledTask,
+  scheduledTime: z.string().min(1),
+});
+export type ScheduledRunRequest = z.infer<typeof scheduledRunRequest>;
+
+/**
+ * Runs queue: start a run for an upload, a schedule's run, resume a run that
+ * waited for its dataset group's lock, or look again for the data of a
+ * parameter file uploaded before its CSVs (until `deadline`).
+ */
 export const runRequestMessage = z.discriminatedUnion('type', [
   z.object({ version: z.literal(1), type: z.literal('start'), trigger: uploadTrigger }),
   z.object({ version: z.literal(1), type: z.literal('resume'), runId: z.string().min(1) }),
+  z.object({
+    version: z.literal(1),
+    type: z.literal('await-data'),
+    trigger: uploadTrigger,
+    deadline: z.string().min(1),
+  }),
+  scheduledRunRequest,
 ]);
 export type RunRequestMessage = z.infer<typeof runRequestMessage>;
 export type UploadTrigger = z.infer<typeof uploadTrigger>;

@@ -7,11 +7,20 @@
  * the run report).
  */
 export type StepOutcome =
-  | { readonly type: 'done'; readonly arn: string; readonly created?: true }
-  | { readonly type: 'pending'; readonly arn?: string; readonly status: string; readonly created?: true }
+  | { readonly type: 'done'; readonly arn: string; readonly created?: true; readonly note?: string }
+  | {
+      readonly type: 'pending';
+      readonly arn?: string;
+      readonly status: string;
+      readonly created?: true;
+      readonly note?: string;
+    }
   | { readonly type: 'failed'; readonly arn?: string; readonly reason: string };
 
 export const done = (arn: string): StepOutcome => ({ type: 'done', arn });
+
+/** Done, with something the run report must say (a re-used version, a held promotion). */
+export const doneWithNote = (arn: string, note: string): StepOutcome => ({ type: 'done', arn, note });
 export const pending = (status: string, arn?: string): StepOutcome => ({
   type: 'pending',
   status,

@@ -1,9 +1,11 @@
+import { parseMaxAge } from '../config/max-age.js';
 import { batchJobBaseName, MAX_JOB_BASE_NAME_LENGTH } from '../config/names.js';
 import type { ParameterFile, SolutionConfig } from '../config/types.js';
 import { parseFilterExpression } from '../filters/parse.js';
 import type { DatasetKind, Recipe } from '../personalize/recipes.js';
 import { recipeByArn } from '../personalize/recipes.js';
 import type { StepDesired } from '../resources/desired.js';
+import { configuredSchedules, type ScheduledTask } from '../schedules/from-config.js';
 
 /**
  * The planner: a pure function from a normalized parameter file and the data
@@ -27,6 +29,7 @@ export type StepKind =
   | 'recommender'
   | 'batchInferenceJob'
   | 'batchSegmentJob'
+  | 'schedules'
   | 'notify';
 
 export interface PlannedStep {
@@ -103,7 +106,97 @@ export function importJobBaseName(datasetGroup: string, kind: DatasetKind): stri
  * Plans a run of `config` with the data found next to it, in `bucket`.
  * Pure: the same inputs give the same steps, ids and dependencies.
  */
-export function planRun(config: ParameterFile, data: DataFound, bucket: string): RunPlan {
+export interface PlanOptions {
+  /** When each dataset's data was last written (ISO), for re-using imports of unchanged data. */
+  readonly dataModifiedAt?: Readonly<Partial<Record<DatasetKind, string>>>;
+  /** A scheduled run does only its task (REFERENCE.md "Scheduled work"); an upload run does everything. */
+  readonly task?: ScheduledTask;
+}
+
+const maxAgeSeconds = (text: string | undefined): { maxAgeSeconds?: number } => {
+  if (text === undefined) return {};
+  const parsed = parseMaxAge(text);
+  return parsed.ok ? { maxAgeSeconds: parsed.seconds } : {};
+};
+
+export function planRun(config: ParameterFile, data: DataFound, bucket: string, options: PlanOptions = {}): RunPlan {
+  const full = planEverything(config, data, bucket, options);
+  return options.task ? planTask(full, options.task) : full;
+}
+
+/** The step ids a scheduled task needs, and the steps it forces. */
+function taskTargets(plan: RunPlan, task: ScheduledTask): { readonly targets: string[]; readonly forced: string[] } {
+  switch (task.kind) {
+    case 'import': {
+      const targets = plan.steps.filter((s) => s.kind === 'datasetImportJob').map((s) => s.id);
+      return { targets, forced: [] };
+    }
+    case 'full':
+    case 'update': {
+      const version = `solutionVersion:${task.solution}`;
+      const campaigns = plan.steps.filter((s) => s.kind === 'campaign' && s.dependsOn.includes(version));
+      return { targets: [version, ...campaigns.map((c) => c.id)], forced: [version] };
+    }
+    case 'batchInference':
+    case 'batchSegment': {
+      const id = `${task.kind === 'batchInference' ? 'batchInferenceJob' : 'batchSegmentJob'}:${task.job}`;
+      return { targets: [id], forced: [id] };
+    }
+  }
+}
+
+/**
+ * The part of the whole plan a scheduled task needs: its targets and what they
+ * depend on, except imports for a training or a batch job (they use the data
+ * Personalize has). The targets of a training or batch task are forced: a
+ * schedule asked for them, so nothing is re-used.
+ */
+function planTask(plan: RunPlan, task: ScheduledTask): RunPlan {
+  const { targets, forced } = taskTargets(plan, task);
+  const byId = new Map(plan.steps.map((s) => [s.id, s]));
+  const keep = new Set<string>();
+  const visit = (id: string) => {
+    const step = byId.get(id);
+    if (!step || keep.has(id)) return;
+    if (step.kind === 'datasetImportJob' && task.kind !== 'import') return;
+    keep.add(id);
+    for (const dependency of step.dependsOn) visit(dependency);
+  };
+  for (const target of targets) visit(target);
+  const steps = plan.steps
+    .filter((s) => keep.has(s.id))
+    .map((s) => {
+      const desired =
+        forced.includes(s.id) &&
+        (s.desired.kind === 'solutionVersion' ||
+          s.desired.kind === 'batchInferenceJob' ||
+          s.desired.kind === 'batchSegmentJob')
+          ? {
+              ...s.desired,
+              force: true,
+              ...(s.desired.kind === 'solutionVersion' && (task.kind === 'full' || task.kind === 'update')
+                ? { trainingMode: task.kind === 'update' ? ('UPDATE' as const) : ('FULL' as const) }
+                : {}),
+            }
+          : s.desired;
+      return { ...s, dependsOn: s.dependsOn.filter((d) => keep.has(d)), desired };
+    });
+  const work = steps.map((s) => s.id);
+  return {
+    steps: [
+      ...steps,
+      {
+        kind: 'notify',
+        id: 'notify',
+        name: plan.steps.at(-1)?.name ?? '',
+        dependsOn: work,
+        desired: { kind: 'notify' },
+      },
+    ],
+  };
+}
+
+function planEverything(config: ParameterFile, data: DataFound, bucket: string, options: PlanOptions): RunPlan {
   const steps: PlannedStep[] = [];
   const add = (step: PlannedStep) => {
     steps.push(step);
@@ -152,6 +245,7 @@ export function planRun(config: ParameterFile, data: DataFound, bucket: string):
             datasetType: kind,
             jobBaseName: importJobBaseName(groupName, kind),
             dataLocation: location,
+            ...(options.dataModifiedAt?.[kind] ? { dataModifiedAt: options.dataModifiedAt[kind] } : {}),
             serviceConfig: config.datasets.serviceConfig ?? {},
           },
         }),
@@ -214,6 +308,7 @@ export function planRun(config: ParameterFile, data: DataFound, bucket: string):
         solutionName: name,
         trainingMode: versionConfig?.trainingMode === 'UPDATE' ? 'UPDATE' : 'FULL',
         ...(versionConfig?.tags ? { tags: versionConfig.tags } : {}),
+        ...maxAgeSeconds(solution.workflowConfig?.maxAge),
       },
     });
     for (const campaign of solution.campaigns ?? []) {
@@ -223,7 +318,11 @@ export function planRun(config: ParameterFile, data: DataFound, bucket: string):
         id: `campaign:${campaignName}`,
         name: campaignName,
         dependsOn: [version],
-        desired: { kind: 'campaign', serviceConfig: campaign.serviceConfig },
+        desired: {
+          kind: 'campaign',
+          serviceConfig: campaign.serviceConfig,
+          ...(solution.workflowConfig?.promotion ? { promotion: solution.workflowConfig.promotion } : {}),
+        },
       });
     }
     const outputPrefix = `s3://${bucket}/batch/${groupName}/${name}/`;
@@ -241,6 +340,7 @@ export function planRun(config: ParameterFile, data: DataFound, bucket: string):
           inputPath: `s3://${bucket}/${batchInputKey(groupName, solution, 'batchInferenceJob', base)}`,
           outputPrefix,
           serviceConfig,
+          ...maxAgeSeconds(job.workflowConfig?.maxAge),
         },
       });
     });
@@ -258,6 +358,7 @@ export function planRun(config: ParameterFile, data: DataFound, bucket: string):
           inputPath: `s3://${bucket}/${batchInputKey(groupName, solution, 'batchSegmentJob', base)}`,
           outputPrefix,
           serviceConfig,
+          ...maxAgeSeconds(job.workflowConfig?.maxAge),
         },
       });
     });
@@ -271,6 +372,17 @@ export function planRun(config: ParameterFile, data: DataFound, bucket: string):
       name,
       dependsOn: [group, ...trainingImports(undefined, imports)],
       desired: { kind: 'recommender', serviceConfig: recommender.serviceConfig },
+    });
+  }
+
+  // After every resource is in place, the group's schedules follow the file (an upload run only).
+  if (!options.task) {
+    add({
+      kind: 'schedules',
+      id: 'schedules',
+      name: groupName,
+      dependsOn: steps.map((s) => s.id),
+      desired: { kind: 'schedules', datasetGroup: groupName, schedules: configuredSchedules(config) },
     });
   }
 

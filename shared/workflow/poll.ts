@@ -22,6 +22,7 @@ export const TYPICAL_SECONDS: Readonly<Record<StepKind, number>> = {
   recommender: 20 * 60,
   batchInferenceJob: 20 * 60,
   batchSegmentJob: 20 * 60,
+  schedules: 1,
   notify: 1,
 };
 

@@ -1,9 +1,11 @@
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { stateChangeEntry } from '../notify/events.js';
-import type { ResourceDesired } from '../resources/desired.js';
+import type { ResourceDesired, StepDesired } from '../resources/desired.js';
 import { ensureStep } from '../resources/ensure.js';
 import type { AccountScope } from '../resources/scope.js';
+import type { ConfiguredSchedule } from '../schedules/from-config.js';
+import { type ReconcileResult, ScheduleReconcileError } from '../schedules/reconcile.js';
 import {
   claimPoll,
   endStep,
@@ -16,7 +18,7 @@ import {
   unstartedDependents,
 } from '../state/runs.js';
 import type { FinishMessage, StepMessage } from './messages.js';
-import type { StepOutcome } from './outcome.js';
+import { doneWithNote, failed, type StepOutcome } from './outcome.js';
 import { nextPollDelay } from './poll.js';
 
 /**
@@ -44,6 +46,13 @@ export interface RunStepDeps {
   readonly sendFinish: (message: FinishMessage) => Promise<void>;
   readonly putEvents: (entries: readonly PutEventsRequestEntry[]) => Promise<void>;
   readonly telemetry: Telemetry;
+  /** Makes the dataset group's schedules match the file (shared/schedules/reconcile.ts). */
+  readonly reconcileSchedules: (
+    datasetGroup: string,
+    configured: readonly ConfiguredSchedule[],
+  ) => Promise<ReconcileResult>;
+  /** What a schedules step reports as its ARN. */
+  readonly scheduleGroupArn: string;
 }
 
 export type StepRunResult =
@@ -67,7 +76,23 @@ async function mayRun(deps: RunStepDeps, step: StepRecord, message: StepMessage,
   return retry && step.polls === message.poll + 1;
 }
 
+/** The schedules step: the group's schedules follow the file; a schedule mpx cannot make fails the step. */
+async function ensureSchedules(deps: RunStepDeps, step: StepRecord): Promise<StepOutcome> {
+  const desired = step.desired as Extract<StepDesired, { kind: 'schedules' }>;
+  try {
+    const result = await deps.reconcileSchedules(desired.datasetGroup, desired.schedules);
+    const counts = (['created', 'updated', 'deleted', 'unchanged'] as const)
+      .filter((key) => result[key].length > 0)
+      .map((key) => `${key} ${result[key].join(', ')}`);
+    return doneWithNote(deps.scheduleGroupArn, counts.length > 0 ? `schedules ${counts.join('; ')}` : 'no schedules');
+  } catch (error) {
+    if (error instanceof ScheduleReconcileError) return failed(error.message);
+    throw error;
+  }
+}
+
 async function ensure(deps: RunStepDeps, step: StepRecord, runId: string): Promise<StepOutcome> {
+  if (step.kind === 'schedules') return ensureSchedules(deps, step);
   const intentAt = step.intentAt ? new Date(step.intentAt) : await recordIntent(deps.state, runId, step.stepId);
   return ensureStep(step.desired as ResourceDesired, {
     personalize: deps.personalize,
@@ -124,6 +149,7 @@ export async function runStep(message: StepMessage, deps: RunStepDeps, retry: bo
         lastStatus: outcome.status,
         ...(outcome.arn ? { arn: outcome.arn } : {}),
         ...(outcome.created ? { created: true } : {}),
+        ...(outcome.note ? { note: outcome.note } : {}),
       });
       if (outcome.created && outcome.arn) {
         deps.telemetry.count(`${pascal(step.kind)}Created`);
@@ -135,10 +161,14 @@ export async function runStep(message: StepMessage, deps: RunStepDeps, retry: bo
     }
     case 'done': {
       const ready = await endStep(deps.state, runId, stepId, { arn: outcome.arn });
-      if (outcome.created) {
-        await recordProgress(deps.state, runId, stepId, { lastStatus: 'ACTIVE', created: true });
-        deps.telemetry.count(`${pascal(step.kind)}Created`);
+      if (outcome.created || outcome.note) {
+        await recordProgress(deps.state, runId, stepId, {
+          lastStatus: 'ACTIVE',
+          ...(outcome.created ? { created: true } : {}),
+          ...(outcome.note ? { note: outcome.note } : {}),
+        });
       }
+      if (outcome.created) deps.telemetry.count(`${pascal(step.kind)}Created`);
       if (step.created || outcome.created) await stateChange(deps, step, outcome.arn, 'ACTIVE');
       await sendReady(deps, runId, ready);
       return { status: 'done', step: label };

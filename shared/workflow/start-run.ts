@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { ParameterFile } from '../config/types.js';
 import { validate } from '../config/validate.js';
 import { configurationErrorNotification } from '../notify/sns-message.js';
 import { acquireLock } from '../state/lock.js';
 import { createRun, markRunning, readRun, type StateDeps, unstartedSteps } from '../state/runs.js';
-import { dataFolderOf, findDataLocations } from '../uploads/data-locations.js';
-import type { RunRequestMessage, StepMessage, UploadTrigger } from './messages.js';
+import { dataFolderOf, dataModifiedAt, findDataLocations, type ListedObject } from '../uploads/data-locations.js';
+import type { RunRequestMessage, ScheduledRunRequest, StepMessage, UploadTrigger } from './messages.js';
 import { planRun } from './plan.js';
 
 /**
@@ -19,45 +20,209 @@ import { planRun } from './plan.js';
 
 export interface StartRunDeps {
   readonly state: StateDeps;
+  /** The data bucket (scheduled runs read their parameter file and data there). */
+  readonly bucket: string;
   readonly s3: S3Client;
   readonly sns: SNSClient;
   readonly topicArn: string;
   readonly sendSteps: (messages: readonly StepMessage[]) => Promise<void>;
+  /** Sends a request back to the runs queue after a delay (looking again for data). */
+  readonly sendRunRequest: (message: RunRequestMessage, delaySeconds: number) => Promise<void>;
+  /** How long a parameter file waits for its data before the run is given up. */
+  readonly dataWaitSeconds: number;
+  /** Multiplies the delay between looks for data (1 on AWS). */
+  readonly pollScale: number;
 }
 
 export type StartOutcome =
   | { readonly status: 'invalid'; readonly datasetGroup: string; readonly errors: number }
   | { readonly status: 'running' | 'queued' | 'duplicate'; readonly runId: string; readonly datasetGroup: string }
+  | { readonly status: 'awaiting-data' | 'no-data'; readonly datasetGroup: string }
   | { readonly status: 'unknown-run'; readonly runId: string };
+
+/** Seconds between two looks for the data of a parameter file uploaded before it. */
+export const DATA_CHECK_SECONDS = 60;
+
+const stamp = (time: string) => time.replace(/[-:]/g, '').replace(/\.\d+/, '');
+const hash = (...parts: readonly string[]) => createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 10);
 
 /** `20261128T120102Z-3fa9c2d1e0`: sortable by trigger time, the same for every delivery of one trigger. */
 export function runIdFor(trigger: UploadTrigger): string {
-  const stamp = trigger.eventTime.replace(/[-:]/g, '').replace(/\.\d+/, '');
-  const hash = createHash('sha256')
-    .update([trigger.bucket, trigger.key, trigger.versionId ?? '', trigger.eTag ?? '', trigger.eventTime].join('\n'))
-    .digest('hex')
-    .slice(0, 10);
-  return `${stamp}-${hash}`;
+  return `${stamp(trigger.eventTime)}-${hash(trigger.bucket, trigger.key, trigger.versionId ?? '', trigger.eTag ?? '', trigger.eventTime)}`;
+}
+
+/** The run of one firing of a schedule: the same for every delivery (and retry) of that firing. */
+export function scheduledRunId(request: ScheduledRunRequest): string {
+  return `${stamp(request.scheduledTime)}-${hash(request.scheduleName, request.scheduledTime)}`;
 }
 
 export const triggerLabel = (trigger: UploadTrigger): string => `upload s3://${trigger.bucket}/${trigger.key}`;
 
-async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
+async function listObjects(s3: S3Client, bucket: string, prefix: string): Promise<ListedObject[]> {
+  const objects: ListedObject[] = [];
   for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
-    for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+    for (const object of page.Contents ?? [])
+      if (object.Key)
+        objects.push({ key: object.Key, ...(object.LastModified ? { lastModified: object.LastModified } : {}) });
   }
-  return keys;
+  return objects;
 }
 
 /** Takes the lock and sends the ready steps, or leaves the run QUEUED behind the group's active run. */
-async function launch(deps: StartRunDeps, runId: string, datasetGroup: string): Promise<'running' | 'queued'> {
-  const lock = await acquireLock(deps.state, datasetGroup, runId);
+async function launch(
+  deps: StartRunDeps,
+  runId: string,
+  datasetGroup: string,
+  kind: string,
+): Promise<'running' | 'queued'> {
+  const lock = await acquireLock(deps.state, datasetGroup, runId, kind);
   if (!lock.acquired) return 'queued';
   await markRunning(deps.state, runId);
   const ready = await unstartedSteps(deps.state, runId);
   await deps.sendSteps(ready.map((stepId) => ({ version: 1, runId, stepId, poll: 0 })));
   return 'running';
+}
+
+async function readConfig(deps: StartRunDeps, bucket: string, key: string, versionId?: string) {
+  const object = await deps.s3.send(
+    new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }),
+  );
+  return validate((await object.Body?.transformToString('utf-8')) ?? '');
+}
+
+async function reportInvalid(
+  deps: StartRunDeps,
+  datasetGroup: string,
+  location: string,
+  errors: readonly { path: string; message: string }[],
+): Promise<StartOutcome> {
+  const notification = configurationErrorNotification(datasetGroup, location, errors);
+  await deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, ...notification }));
+  return { status: 'invalid', datasetGroup, errors: errors.length };
+}
+
+/** Plans, persists and launches a run; `retry` when SQS delivers the request again. */
+async function startPlanned(
+  deps: StartRunDeps,
+  run: { readonly runId: string; readonly datasetGroup: string; readonly trigger: string; readonly kind: string },
+  plan: ReturnType<typeof planRun>,
+  retry: boolean,
+): Promise<StartOutcome> {
+  const { runId, datasetGroup } = run;
+  const created = await createRun(deps.state, { runId, datasetGroup, trigger: run.trigger }, plan, { retry });
+  if (created === 'creating-elsewhere') return { status: 'duplicate', runId, datasetGroup };
+  const found = await readRun(deps.state, runId);
+  if (found && ['SUCCEEDED', 'FAILED', 'SUPERSEDED'].includes(found.run.status))
+    return { status: 'duplicate', runId, datasetGroup };
+  return { status: await launch(deps, runId, datasetGroup, run.kind), runId, datasetGroup };
+}
+
+/** An upload: the exact version uploaded, with the data next to it — or a bounded wait for that data. */
+async function startUpload(
+  deps: StartRunDeps,
+  trigger: UploadTrigger,
+  deadline: string | undefined,
+  retry: boolean,
+): Promise<StartOutcome> {
+  const result = await readConfig(deps, trigger.bucket, trigger.key, trigger.versionId);
+  if (!result.config) {
+    // Uploaded again since onConfigUpload checked it (an unversioned bucket): report as it would have.
+    const datasetGroup = /^train\/([^/]+)\//.exec(trigger.key)?.[1] ?? 'UNKNOWN';
+    return reportInvalid(deps, datasetGroup, `s3://${trigger.bucket}/${trigger.key}`, result.errors);
+  }
+  const config = result.config;
+  const datasetGroup = config.datasetGroup.serviceConfig.name ?? '';
+  const folder = dataFolderOf(trigger.key);
+  const objects = await listObjects(deps.s3, trigger.bucket, folder);
+  const data = findDataLocations(
+    trigger.bucket,
+    folder,
+    objects.map((o) => o.key),
+  );
+  if (data.interactions === undefined) return awaitData(deps, trigger, datasetGroup, folder, deadline);
+  const plan = planRun(config, data, trigger.bucket, {
+    dataModifiedAt: dataModifiedAt(trigger.bucket, data, objects),
+  });
+  return startPlanned(
+    deps,
+    { runId: runIdFor(trigger), datasetGroup, trigger: triggerLabel(trigger), kind: 'upload' },
+    plan,
+    retry,
+  );
+}
+
+/**
+ * A parameter file uploaded before its interactions data (REFERENCE.md defect
+ * 18): instead of importing empty datasets, look again every minute until the
+ * deadline; then report that no data came, and create nothing.
+ */
+async function awaitData(
+  deps: StartRunDeps,
+  trigger: UploadTrigger,
+  datasetGroup: string,
+  folder: string,
+  deadline: string | undefined,
+): Promise<StartOutcome> {
+  const now = deps.state.now();
+  const until = deadline ?? new Date(now.getTime() + deps.dataWaitSeconds * 1000).toISOString();
+  if (now.toISOString() >= until) {
+    await reportInvalid(deps, datasetGroup, `s3://${trigger.bucket}/${trigger.key}`, [
+      {
+        path: 'datasets.interactions',
+        message: `no interactions data arrived in s3://${trigger.bucket}/${folder} (interactions.csv or an interactions/ folder of CSV files) within ${deps.dataWaitSeconds} s of the parameter file; upload the data, then the parameter file again`,
+      },
+    ]);
+    return { status: 'no-data', datasetGroup };
+  }
+  const delay = Math.max(1, Math.round(DATA_CHECK_SECONDS * deps.pollScale));
+  await deps.sendRunRequest({ version: 1, type: 'await-data', trigger, deadline: until }, delay);
+  return { status: 'awaiting-data', datasetGroup };
+}
+
+/** The parameter file a scheduled run reads: the newest `.json` directly in `train/<dataset group>/`. */
+function newestConfigKey(objects: readonly ListedObject[], folder: string): string | undefined {
+  return objects
+    .filter((o) => o.key.endsWith('.json') && !o.key.slice(folder.length).includes('/'))
+    .sort((a, b) => (b.lastModified?.getTime() ?? 0) - (a.lastModified?.getTime() ?? 0))[0]?.key;
+}
+
+async function startScheduled(
+  deps: StartRunDeps,
+  bucket: string,
+  request: ScheduledRunRequest,
+  retry: boolean,
+): Promise<StartOutcome> {
+  const folder = `train/${request.datasetGroup}/`;
+  const objects = await listObjects(deps.s3, bucket, folder);
+  const key = newestConfigKey(objects, folder);
+  if (!key) {
+    return reportInvalid(deps, request.datasetGroup, `s3://${bucket}/${folder}`, [
+      { path: '', message: `schedule ${request.scheduleName} fired, but there is no parameter file in ${folder}` },
+    ]);
+  }
+  const result = await readConfig(deps, bucket, key);
+  if (!result.config) return reportInvalid(deps, request.datasetGroup, `s3://${bucket}/${key}`, result.errors);
+  const config: ParameterFile = result.config;
+  const data = findDataLocations(
+    bucket,
+    folder,
+    objects.map((o) => o.key),
+  );
+  const plan = planRun(config, data, bucket, {
+    dataModifiedAt: dataModifiedAt(bucket, data, objects),
+    task: request.task,
+  });
+  return startPlanned(
+    deps,
+    {
+      runId: scheduledRunId(request),
+      datasetGroup: request.datasetGroup,
+      trigger: `schedule ${request.scheduleName} ${request.scheduledTime}`,
+      kind: `schedule:${request.scheduleName}`,
+    },
+    plan,
+    retry,
+  );
 }
 
 /**
@@ -66,44 +231,18 @@ async function launch(deps: StartRunDeps, runId: string, datasetGroup: string): 
  * message is retried; an invalid parameter file is reported and ends here.
  */
 export async function startRun(message: RunRequestMessage, deps: StartRunDeps, retry: boolean): Promise<StartOutcome> {
-  if (message.type === 'resume') {
-    const found = await readRun(deps.state, message.runId);
-    if (!found) return { status: 'unknown-run', runId: message.runId };
-    const status = await launch(deps, message.runId, found.run.datasetGroup);
-    return { status, runId: message.runId, datasetGroup: found.run.datasetGroup };
+  switch (message.type) {
+    case 'resume': {
+      const found = await readRun(deps.state, message.runId);
+      if (!found) return { status: 'unknown-run', runId: message.runId };
+      const status = await launch(deps, message.runId, found.run.datasetGroup, 'resume');
+      return { status, runId: message.runId, datasetGroup: found.run.datasetGroup };
+    }
+    case 'start':
+      return startUpload(deps, message.trigger, undefined, retry);
+    case 'await-data':
+      return startUpload(deps, message.trigger, message.deadline, retry);
+    case 'schedule':
+      return startScheduled(deps, deps.bucket, message, retry);
   }
-
-  const { trigger } = message;
-  const object = await deps.s3.send(
-    new GetObjectCommand({
-      Bucket: trigger.bucket,
-      Key: trigger.key,
-      ...(trigger.versionId ? { VersionId: trigger.versionId } : {}),
-    }),
-  );
-  const result = validate((await object.Body?.transformToString('utf-8')) ?? '');
-  if (!result.config) {
-    // Uploaded again since onConfigUpload checked it (an unversioned bucket): report as it would have.
-    const datasetGroup = /^train\/([^/]+)\//.exec(trigger.key)?.[1] ?? 'UNKNOWN';
-    const notification = configurationErrorNotification(
-      datasetGroup,
-      `s3://${trigger.bucket}/${trigger.key}`,
-      result.errors,
-    );
-    await deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, ...notification }));
-    return { status: 'invalid', datasetGroup, errors: result.errors.length };
-  }
-  const config = result.config;
-  const datasetGroup = config.datasetGroup.serviceConfig.name ?? '';
-  const folder = dataFolderOf(trigger.key);
-  const data = findDataLocations(trigger.bucket, folder, await listKeys(deps.s3, trigger.bucket, folder));
-  const plan = planRun(config, data, trigger.bucket);
-  const runId = runIdFor(trigger);
-  const created = await createRun(deps.state, { runId, datasetGroup, trigger: triggerLabel(trigger) }, plan, {
-    retry,
-  });
-  if (created === 'creating-elsewhere') return { status: 'duplicate', runId, datasetGroup };
-  const found = await readRun(deps.state, runId);
-  if (found && ['SUCCEEDED', 'FAILED'].includes(found.run.status)) return { status: 'duplicate', runId, datasetGroup };
-  return { status: await launch(deps, runId, datasetGroup), runId, datasetGroup };
 }

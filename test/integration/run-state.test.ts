@@ -189,7 +189,7 @@ describe('run state after a crash', () => {
 });
 
 describe('dataset group lock', () => {
-  it('lets one run at a time hold a group, queues the others in order, and hands over on release', async () => {
+  it('lets one run at a time hold a group, queues the others, and hands over to the newest of a kind', async () => {
     const { acquireLock, releaseLock } = await import('../../shared/state/lock.js');
     expect(await acquireLock(deps, 'shop', 'a')).toEqual({ acquired: true });
     expect(await acquireLock(deps, 'shop', 'a')).toEqual({ acquired: true });
@@ -197,11 +197,11 @@ describe('dataset group lock', () => {
     expect(await acquireLock(deps, 'shop', 'b')).toEqual({ acquired: false, activeRunId: 'a' });
     expect(await acquireLock(deps, 'shop', 'c')).toEqual({ acquired: false, activeRunId: 'a' });
     expect(await acquireLock(deps, 'other', 'z')).toEqual({ acquired: true });
-    expect(await releaseLock(deps, 'shop', 'b')).toBeUndefined();
-    expect(await releaseLock(deps, 'shop', 'a')).toBe('b');
-    expect(await acquireLock(deps, 'shop', 'b')).toEqual({ acquired: true });
-    expect(await releaseLock(deps, 'shop', 'b')).toBe('c');
-    expect(await releaseLock(deps, 'shop', 'c')).toBeUndefined();
+    expect(await releaseLock(deps, 'shop', 'b')).toEqual({ superseded: [] });
+    // b and c are two uploads waiting: the newer one supersedes the older, reported, not lost.
+    expect(await releaseLock(deps, 'shop', 'a')).toEqual({ next: 'c', superseded: [{ runId: 'b', by: 'c' }] });
+    expect(await acquireLock(deps, 'shop', 'c')).toEqual({ acquired: true });
+    expect(await releaseLock(deps, 'shop', 'c')).toEqual({ superseded: [] });
     expect(await acquireLock(deps, 'shop', 'd')).toEqual({ acquired: true });
   });
 
@@ -252,5 +252,16 @@ describe('mpx runs', () => {
     expect(run.steps).toHaveLength(plan.steps.length);
     expect(run.steps.every((s: { status: string }) => s.status === 'DONE')).toBe(true);
     expect((await cli(['runs', 'show', 'nope', '--table', 'runs'])).code).toBe(1);
+  });
+});
+
+describe('dataset group lock with runs of different kinds', () => {
+  it('keeps a waiting scheduled run and an upload, in arrival order', async () => {
+    const { acquireLock, releaseLock } = await import('../../shared/state/lock.js');
+    await acquireLock(deps, 'kinds', 'active');
+    await acquireLock(deps, 'kinds', 'nightly', 'schedule:kinds.import');
+    await acquireLock(deps, 'kinds', 'upload-1', 'upload');
+    expect(await releaseLock(deps, 'kinds', 'active')).toEqual({ next: 'nightly', superseded: [] });
+    expect(await releaseLock(deps, 'kinds', 'nightly')).toEqual({ next: 'upload-1', superseded: [] });
   });
 });

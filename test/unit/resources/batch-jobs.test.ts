@@ -3,6 +3,8 @@ import {
   CreateBatchSegmentJobCommand,
   DescribeBatchInferenceJobCommand,
   DescribeBatchSegmentJobCommand,
+  ListBatchInferenceJobsCommand,
+  ListBatchSegmentJobsCommand,
 } from '@aws-sdk/client-personalize';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ResourceDesired } from '../../../shared/resources/desired.js';
@@ -52,6 +54,7 @@ describe('batchInferenceJob driver', () => {
     personalize.reset();
     personalize.on(DescribeBatchInferenceJobCommand).rejects(notFound());
     personalize.on(CreateBatchInferenceJobCommand).resolves({ batchInferenceJobArn: JOB_ARN });
+    personalize.on(ListBatchInferenceJobsCommand).resolves({ batchInferenceJobs: [] });
   });
 
   it('starts the job under a name fixed by the intent time, writing to its own folder, with every field of the file', async () => {
@@ -153,6 +156,7 @@ describe('batchSegmentJob driver', () => {
     personalize.reset();
     personalize.on(DescribeBatchSegmentJobCommand).rejects(notFound());
     personalize.on(CreateBatchSegmentJobCommand).resolves({ batchSegmentJobArn: JOB_ARN });
+    personalize.on(ListBatchSegmentJobsCommand).resolves({ batchSegmentJobs: [] });
   });
 
   it('starts the job under a name fixed by the intent time, with its own input and output folder', async () => {
@@ -228,5 +232,52 @@ describe('batchOutputPath', () => {
     expect(batchOutputPath('s3://b/batch/shop/up', 'up_2026_11_28_10_15_30')).toBe(
       's3://b/batch/shop/up/up_2026_11_28_10_15_30/',
     );
+  });
+});
+
+describe('batch inference job re-use', () => {
+  const version = arnOf('solution', 'up/v1');
+  const step: ResourceDesired = {
+    kind: 'batchInferenceJob',
+    jobBaseName: 'up-nightly',
+    inputPath: 's3://mpx-data/batch/shop/up/job_config.json',
+    outputPrefix: 's3://mpx-data/batch/shop/up/',
+    serviceConfig: { numResults: 25 },
+  };
+  const ran = (created: string, status = 'ACTIVE') => ({
+    batchInferenceJobArn: arnOf('batch-inference-job', 'up-nightly_2026_11_20_03_00_00'),
+    jobName: 'up-nightly_2026_11_20_03_00_00',
+    status,
+    creationDateTime: new Date(created),
+  });
+  beforeEach(() => {
+    personalize.reset();
+    personalize.on(DescribeBatchInferenceJobCommand).rejects(notFound());
+    personalize
+      .on(CreateBatchInferenceJobCommand)
+      .resolves({ batchInferenceJobArn: arnOf('batch-inference-job', 'x') });
+  });
+
+  it('re-uses the job that already ran on the solution version in use', async () => {
+    personalize.on(ListBatchInferenceJobsCommand).resolves({ batchInferenceJobs: [ran('2026-11-20T03:00:00Z')] });
+    expect(await ensureStep(step, ensureContext({ 'solutionVersion:up': version }))).toMatchObject({
+      type: 'done',
+      note: 're-used: this job already ran on the solution version in use',
+    });
+    expect(personalize).toHaveReceivedCommandWith(ListBatchInferenceJobsCommand, { solutionVersionArn: version });
+    expect(personalize).not.toHaveReceivedCommand(CreateBatchInferenceJobCommand);
+  });
+
+  it('runs a new job when a schedule asks, when the last one is older than maxAge, or failed', async () => {
+    personalize.on(ListBatchInferenceJobsCommand).resolves({ batchInferenceJobs: [ran('2026-11-20T03:00:00Z')] });
+    const inputs = { 'solutionVersion:up': version };
+    expect(await ensureStep({ ...step, force: true }, ensureContext(inputs))).toMatchObject({ created: true });
+    expect(await ensureStep({ ...step, maxAgeSeconds: 86_400 }, ensureContext(inputs))).toMatchObject({
+      created: true,
+    });
+    personalize.on(ListBatchInferenceJobsCommand).resolves({
+      batchInferenceJobs: [ran('2026-11-28T03:00:00Z', 'CREATE FAILED')],
+    });
+    expect(await ensureStep(step, ensureContext(inputs))).toMatchObject({ created: true });
   });
 });

@@ -94,9 +94,20 @@ describe('ensureStep', () => {
 
   it('trains a solution version of the input solution under a name fixed by the run, with the version’s own tags', async () => {
     const SOLUTION_ARN = arnOf('solution', 'up');
-    personalize.on(ListSolutionVersionsCommand).resolves({ solutionVersions: [] });
+    // An UPDATE training needs an ACTIVE version to update; a schedule forces it.
+    personalize.on(ListSolutionVersionsCommand).resolves({
+      solutionVersions: [
+        { solutionVersionArn: `${SOLUTION_ARN}/f0f0f0f0`, status: 'ACTIVE', creationDateTime: new Date('2026-11-01') },
+      ],
+    });
     personalize.on(CreateSolutionVersionCommand).resolves({ solutionVersionArn: `${SOLUTION_ARN}/0aa11bb2` });
-    const step: ResourceDesired = { kind: 'solutionVersion', solutionName: 'up', trainingMode: 'UPDATE', tags: TAGS };
+    const step: ResourceDesired = {
+      kind: 'solutionVersion',
+      solutionName: 'up',
+      trainingMode: 'UPDATE',
+      tags: TAGS,
+      force: true,
+    };
     expect(await ensureStep(step, ensureContext({ 'solution:up': SOLUTION_ARN }))).toEqual({
       type: 'pending',
       status: 'CREATE PENDING',

@@ -1,4 +1,8 @@
-import { CreateDatasetImportJobCommand, DescribeDatasetImportJobCommand } from '@aws-sdk/client-personalize';
+import {
+  CreateDatasetImportJobCommand,
+  DescribeDatasetImportJobCommand,
+  ListDatasetImportJobsCommand,
+} from '@aws-sdk/client-personalize';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ResourceDesired } from '../../../shared/resources/desired.js';
 import { ensureStep } from '../../../shared/resources/ensure.js';
@@ -38,6 +42,7 @@ describe('datasetImportJob driver', () => {
     personalize.reset();
     personalize.on(DescribeDatasetImportJobCommand).rejects(notFound());
     personalize.on(CreateDatasetImportJobCommand).resolves({ datasetImportJobArn: JOB_ARN });
+    personalize.on(ListDatasetImportJobsCommand).resolves({ datasetImportJobs: [] });
   });
 
   it('starts the import under a name fixed by the step’s intent time, with every field of the file', async () => {
@@ -66,6 +71,45 @@ describe('datasetImportJob driver', () => {
         roleArn: ROLE_ARN,
       },
     ]);
+  });
+
+  describe('when the data has not changed (REFERENCE.md defect 16, both ways)', () => {
+    const earlier = (created: string, status = 'ACTIVE', jobName = 'shop-interactions_2026_11_20_08_00_00') => ({
+      datasetImportJobArn: arnOf('dataset-import-job', jobName),
+      jobName,
+      status,
+      creationDateTime: new Date(created),
+    });
+
+    it('re-uses the latest ACTIVE import made after the data was last written', async () => {
+      personalize.on(ListDatasetImportJobsCommand).resolves({
+        datasetImportJobs: [
+          earlier('2026-11-20T08:00:00Z'),
+          earlier('2026-11-21T08:00:00Z', 'CREATE FAILED', 'shop-interactions_2026_11_21_08_00_00'),
+        ],
+      });
+      const step = { ...desired, dataModifiedAt: '2026-11-19T00:00:00.000Z' } as ResourceDesired;
+      expect(await ensureStep(step, ensureContext(inputs))).toEqual({
+        type: 'done',
+        arn: arnOf('dataset-import-job', 'shop-interactions_2026_11_20_08_00_00'),
+        note: 're-used: the data has not changed since this import',
+      });
+      expect(personalize).not.toHaveReceivedCommand(CreateDatasetImportJobCommand);
+    });
+
+    it('imports again when the data was written after the latest import', async () => {
+      personalize.on(ListDatasetImportJobsCommand).resolves({ datasetImportJobs: [earlier('2026-11-20T08:00:00Z')] });
+      const step = { ...desired, dataModifiedAt: '2026-11-27T00:00:00.000Z' } as ResourceDesired;
+      expect(await ensureStep(step, ensureContext(inputs))).toMatchObject({ type: 'pending', created: true });
+    });
+
+    it('never re-uses an import it did not name (another tool’s job on the same dataset)', async () => {
+      personalize.on(ListDatasetImportJobsCommand).resolves({
+        datasetImportJobs: [earlier('2026-11-20T08:00:00Z', 'ACTIVE', 'console-import-1')],
+      });
+      const step = { ...desired, dataModifiedAt: '2026-11-19T00:00:00.000Z' } as ResourceDesired;
+      expect(await ensureStep(step, ensureContext(inputs))).toMatchObject({ type: 'pending', created: true });
+    });
   });
 
   it('finds the job an earlier delivery started instead of importing twice', async () => {

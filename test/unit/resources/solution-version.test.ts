@@ -1,5 +1,6 @@
 import {
   CreateSolutionVersionCommand,
+  DescribeDatasetImportJobCommand,
   DescribeSolutionVersionCommand,
   ListSolutionVersionsCommand,
   PersonalizeClient,
@@ -77,5 +78,58 @@ describe('solutionVersionName', () => {
   it('is deterministic and within 63 characters', () => {
     expect(solutionVersionName('run-2026-11-28-abc', 'up')).toBe(solutionVersionName('run-2026-11-28-abc', 'up'));
     expect(solutionVersionName('01JD8ZQ7XK3M4N5P6Q7R8S9T0V', 's'.repeat(63)).length).toBeLessThanOrEqual(63);
+  });
+});
+
+describe('ensureSolutionVersion: train only when something changed', () => {
+  const IMPORT = 'arn:aws:personalize:us-east-1:123456789012:dataset-import-job/shop-interactions_2026_11_28_09_00_00';
+  const active = (id: string, created: string) => ({
+    solutionVersionArn: `${SOLUTION}/${id}`,
+    status: 'ACTIVE',
+    creationDateTime: new Date(created),
+  });
+  beforeEach(() => {
+    personalize.reset();
+    personalize.on(CreateSolutionVersionCommand).resolves({ solutionVersionArn: `${SOLUTION}/new00001` });
+    personalize.on(DescribeSolutionVersionCommand).resolves({ solutionVersion: { name: 'someone-else' } });
+  });
+
+  it('re-uses the latest ACTIVE version when no import is newer and it is within maxAge', async () => {
+    personalize.on(ListSolutionVersionsCommand).resolves({
+      solutionVersions: [active('v1', '2026-11-01T00:00:00Z'), active('v2', '2026-11-20T00:00:00Z')],
+    });
+    personalize
+      .on(DescribeDatasetImportJobCommand)
+      .resolves({ datasetImportJob: { creationDateTime: new Date('2026-11-10T00:00:00Z') } });
+    const outcome = await ensureSolutionVersion(
+      new PersonalizeClient({}),
+      { ...desired, trainedOn: [IMPORT], maxAgeSeconds: 30 * 86_400 },
+      INTENT,
+    );
+    expect(outcome).toEqual({
+      type: 'done',
+      arn: `${SOLUTION}/v2`,
+      note: 're-used: no new data since this version and it is within maxAge',
+    });
+    expect(personalize).not.toHaveReceivedCommand(CreateSolutionVersionCommand);
+  });
+
+  it.each([
+    ['an import newer than the latest version', { trainedOn: [IMPORT] }, '2026-11-28T09:00:00Z'],
+    ['a latest version older than maxAge', { maxAgeSeconds: 86_400 }, '2026-11-10T00:00:00Z'],
+    ['a schedule', { force: true }, '2026-11-10T00:00:00Z'],
+  ])('trains for %s', async (_why, fields, importCreated) => {
+    personalize.on(ListSolutionVersionsCommand).resolves({ solutionVersions: [active('v2', '2026-11-20T00:00:00Z')] });
+    personalize
+      .on(DescribeDatasetImportJobCommand)
+      .resolves({ datasetImportJob: { creationDateTime: new Date(importCreated) } });
+    const outcome = await ensureSolutionVersion(new PersonalizeClient({}), { ...desired, ...fields }, INTENT);
+    expect(outcome).toMatchObject({ type: 'pending', created: true });
+  });
+
+  it('trains FULL when asked for UPDATE but the solution has no ACTIVE version yet', async () => {
+    personalize.on(ListSolutionVersionsCommand).resolves({ solutionVersions: [] });
+    await ensureSolutionVersion(new PersonalizeClient({}), { ...desired, trainingMode: 'UPDATE' }, INTENT);
+    expect(personalize).toHaveReceivedCommandWith(CreateSolutionVersionCommand, { trainingMode: 'FULL' });
   });
 });

@@ -24,6 +24,8 @@ const RESOURCE_STAR_ALLOWED = new Set([
   'personalize:ListDatasets',
   'personalize:ListEventTrackers',
   'personalize:ListSolutionVersions',
+  // EventBridge Scheduler's ListSchedules defines no resource type either.
+  'scheduler:ListSchedules',
 ]);
 
 const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
@@ -102,13 +104,17 @@ describe('the packaged CloudFormation template', () => {
     const passRoles = statements().filter(({ statement }) =>
       ([] as string[]).concat(statement.Action).includes('iam:PassRole'),
     );
-    expect(passRoles.map(({ owner }) => owner)).toEqual(['RunStepRole']);
-    for (const { statement } of passRoles) {
-      expect(statement.Resource).toEqual({ 'Fn::GetAtt': ['PersonalizeRole', 'Arn'] });
-      expect((statement as { Condition?: unknown }).Condition).toEqual({
-        StringEquals: { 'iam:PassedToService': 'personalize.amazonaws.com' },
-      });
-    }
+    expect(passRoles.map(({ owner }) => owner)).toEqual(['RunStepRole', 'RunStepRole']);
+    const passed = passRoles.map(({ statement }) => [
+      statement.Resource,
+      (statement as { Condition?: { StringEquals: Record<string, string> } }).Condition?.StringEquals[
+        'iam:PassedToService'
+      ],
+    ]);
+    expect(passed).toEqual([
+      [{ 'Fn::GetAtt': ['PersonalizeRole', 'Arn'] }, 'personalize.amazonaws.com'],
+      [{ 'Fn::GetAtt': ['SchedulerRole', 'Arn'] }, 'scheduler.amazonaws.com'],
+    ]);
   });
 
   it('sets only environment variables named in shared/env.ts (besides NODE_OPTIONS)', () => {

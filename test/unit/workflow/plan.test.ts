@@ -11,9 +11,11 @@ const config = (text: string): ParameterFile => {
   return result.config;
 };
 
-/** `id <- dependencies` lines, in plan order, without the final notify step. */
+/** `id <- dependencies` lines, in plan order, without the final schedules and notify steps. */
 const edges = (plan: RunPlan) =>
-  plan.steps.filter((s) => s.kind !== 'notify').map((s) => `${s.id} <- ${s.dependsOn.join(', ')}`);
+  plan.steps
+    .filter((s) => s.kind !== 'notify' && s.kind !== 'schedules')
+    .map((s) => `${s.id} <- ${s.dependsOn.join(', ')}`);
 
 describe('planRun on the seed parameter files', () => {
   it('plans seed-sample with only true dependencies', () => {
@@ -198,5 +200,94 @@ describe('nextPollDelay', () => {
   it('scales for a faster Personalize', () => {
     expect(nextPollDelay('solutionVersion', 0, 1 / 600)).toBe(2);
     expect(nextPollDelay('datasetGroup', 1, 1 / 600)).toBe(1); // never 0: a scaled-down loop must not spin
+  });
+});
+
+describe('planRun: the end of an upload run', () => {
+  const plan = planRun(
+    config(seedConfigText('seed-sample')),
+    { interactions: 's3://bucket/train/g/interactions.csv' },
+    'bucket',
+  );
+
+  it('reconciles the schedules once every resource is in place, then notifies', () => {
+    const [schedules, notify] = plan.steps.slice(-2);
+    const resources = plan.steps.slice(0, -2).map((s) => s.id);
+    expect(schedules).toMatchObject({ id: 'schedules', kind: 'schedules', dependsOn: resources });
+    expect(schedules?.desired).toMatchObject({ kind: 'schedules', datasetGroup: 'dataset-group-name-1' });
+    expect(notify?.dependsOn).toEqual([...resources, 'schedules']);
+  });
+
+  it('gives each import the time its data was written, and campaigns their solution’s promotion gate', () => {
+    const gated = planRun(
+      config(
+        sampleWith((d) => {
+          d.solutions[2].workflowConfig = { promotion: { metric: 'precision_at_25', minRatio: 0.95 } };
+        }),
+      ),
+      { interactions: 's3://bucket/train/g/interactions.csv' },
+      'bucket',
+      { dataModifiedAt: { interactions: '2026-11-27T10:00:00.000Z' } },
+    );
+    expect(gated.steps.find((s) => s.id === 'datasetImportJob:interactions')?.desired).toMatchObject({
+      dataModifiedAt: '2026-11-27T10:00:00.000Z',
+    });
+    expect(gated.steps.find((s) => s.kind === 'campaign')?.desired).toMatchObject({
+      promotion: { metric: 'precision_at_25', minRatio: 0.95 },
+    });
+  });
+});
+
+describe('planRun: a scheduled run does only its task', () => {
+  const data = { interactions: 's3://bucket/train/g/interactions.csv', users: 's3://bucket/train/g/users.csv' };
+  const sample = () => config(seedConfigText('seed-sample'));
+  const ids = (plan: RunPlan) => plan.steps.map((s) => s.id);
+
+  it('import: the imports and what they need, nothing trained', () => {
+    const plan = planRun(sample(), data, 'bucket', { task: { kind: 'import' } });
+    expect(ids(plan)).toEqual([
+      'datasetGroup',
+      'schema:interactions',
+      'dataset:interactions',
+      'datasetImportJob:interactions',
+      'schema:users',
+      'dataset:users',
+      'datasetImportJob:users',
+      'notify',
+    ]);
+  });
+
+  it('training: a forced version of that solution in the schedule’s mode, and its campaigns, no imports', () => {
+    const plan = planRun(sample(), data, 'bucket', {
+      task: { kind: 'update', solution: 'user-personalization-solution' },
+    });
+    expect(ids(plan)).toEqual([
+      'datasetGroup',
+      'schema:interactions',
+      'dataset:interactions',
+      'solution:user-personalization-solution',
+      'solutionVersion:user-personalization-solution',
+      'campaign:user-personalization-campaign',
+      'notify',
+    ]);
+    expect(plan.steps.find((s) => s.kind === 'solutionVersion')?.desired).toMatchObject({
+      force: true,
+      trainingMode: 'UPDATE',
+    });
+    expect(plan.steps.find((s) => s.kind === 'solutionVersion')?.dependsOn).toEqual([
+      'solution:user-personalization-solution',
+    ]);
+  });
+
+  it('batch: a forced new job on the version in use, nothing else trained or imported', () => {
+    const plan = planRun(sample(), data, 'bucket', {
+      task: { kind: 'batchInference', solution: 'user-personalization-solution', job: 'user-personalization-solution' },
+    });
+    expect(plan.steps.filter((s) => s.kind === 'batchInferenceJob').map((s) => s.desired)).toMatchObject([
+      { force: true },
+    ]);
+    expect(plan.steps.find((s) => s.kind === 'solutionVersion')?.desired).not.toHaveProperty('force');
+    expect(ids(plan)).not.toContain('datasetImportJob:interactions');
+    expect(ids(plan)).not.toContain('campaign:user-personalization-campaign');
   });
 });
