@@ -16,27 +16,23 @@ if (env.notifyOn !== 'all' && env.notifyOn !== 'failures')
   throw new Error(`MPX_NOTIFY_ON must be all or failures, got ${env.notifyOn}`);
 const notifyOn = env.notifyOn;
 
-export const handler = sqsHandler('mpx-finishRun', async (record, { logger, metrics, retry }) => {
+export const handler = sqsHandler('mpx-finishRun', async (record, { logger, metrics }) => {
   const message = parseMessage(finishMessage, record.body, 'finish queue');
-  const outcome = await finishRunMessage(
-    message,
-    {
-      state: { db: dynamoDocumentClient(), table: env.tableName, now: () => new Date() },
-      personalize: personalizeClient(),
-      sns: snsClient(),
-      topicArn: env.topicArn,
-      scope: { region: process.env.AWS_REGION ?? 'us-east-1', account: env.accountId },
-      sendRunRequest: (request) => sendJson(sqsClient(), env.runsQueueUrl, request),
-      notifyOn,
-      metric: (name, value, unit, dimensions) => {
-        if (dimensions) {
-          const single = metrics.singleMetric();
-          for (const [key, dimension] of Object.entries(dimensions)) single.addDimension(key, dimension);
-          single.addMetric(name, unit as Unit, value);
-        } else metrics.addMetric(name, unit as Unit, value);
-      },
+  const outcome = await finishRunMessage(message, {
+    state: { db: dynamoDocumentClient(), table: env.tableName, now: () => new Date() },
+    personalize: personalizeClient(),
+    sns: snsClient(),
+    topicArn: env.topicArn,
+    scope: { region: process.env.AWS_REGION ?? 'us-east-1', account: env.accountId },
+    sendRunRequest: (request) => sendJson(sqsClient(), env.runsQueueUrl, request),
+    notifyOn,
+    metric: (name, value, unit, dimensions) => {
+      if (dimensions) {
+        const single = metrics.singleMetric();
+        for (const [key, dimension] of Object.entries(dimensions)) single.addDimension(key, dimension);
+        single.addMetric(name, unit as Unit, value);
+      } else metrics.addMetric(name, unit as Unit, value);
     },
-    retry,
-  );
+  });
   logger.info('run finished', { ...message, ...outcome });
 });

@@ -7,7 +7,7 @@ import { ensureEventTracker } from './event-tracker.js';
 import { ensureBatchInferenceJob, ensureBatchSegmentJob, ensureDatasetImportJob } from './jobs.js';
 import { ensureNamed } from './named.js';
 import { ensureRecommender } from './recommender.js';
-import { isRetryableWait, RequestRejectedError } from './sdk-errors.js';
+import { isQuotaReached, isRetryableWait, RequestRejectedError } from './sdk-errors.js';
 import { ensureSolutionVersion, solutionVersionName } from './solution-version.js';
 
 /** The one entry point of the step runner into Personalize: a driver per resource kind, one error policy for all. */
@@ -18,11 +18,13 @@ export { isRetryableWait } from './sdk-errors.js';
  * The outcome an error from a driver stands for, or undefined for a real fault.
  * Waiting is not an error (STYLE.md §5): throttling and Personalize's caps on
  * concurrent jobs re-poll instead of counting towards the DLQ; a request
- * Personalize rejects as invalid fails the step with Personalize's message.
+ * Personalize rejects as invalid, or an account quota reached, fails the step
+ * with Personalize's message.
  */
 export function outcomeOfError(error: unknown): StepOutcome | undefined {
   if (isRetryableWait(error)) return pending('THROTTLED');
   if (error instanceof RequestRejectedError) return failed(error.message);
+  if (isQuotaReached(error)) return failed(`Personalize quota reached: ${(error as Error).message}`);
   return undefined;
 }
 

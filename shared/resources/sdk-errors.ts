@@ -9,15 +9,29 @@
 /** The exception name of an SDK error (`ResourceNotFoundException`…), or undefined. */
 export const errorName = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);
 
+/** Request-rate limits: they clear up by waiting. */
+const RATE_LIMITS = new Set(['ThrottlingException', 'TooManyRequestsException']);
+
 /**
- * Personalize reports its cap on concurrent jobs and trainings ("More than 5
- * resources with PENDING or IN_PROGRESS status.") as LimitExceededException,
- * the same name it uses for request rates: both clear up by waiting.
+ * Personalize uses LimitExceededException for two different things: its cap
+ * on concurrent jobs and trainings ("More than 5 resources with PENDING or
+ * IN_PROGRESS status."), which clears up by waiting, and account quotas on
+ * how many resources may exist (dataset groups, solutions, campaigns…), which
+ * waiting never clears — those must fail the step with Personalize's message,
+ * or the run would poll forever and hold its dataset group's lock.
  */
-const WAITS = new Set(['ThrottlingException', 'TooManyRequestsException', 'LimitExceededException']);
+export const isConcurrencyCap = (error: unknown): boolean =>
+  errorName(error) === 'LimitExceededException' &&
+  error instanceof Error &&
+  /PENDING|IN_PROGRESS|IN PROGRESS|in progress|concurrent/.test(error.message);
+
+/** An account quota on how many resources may exist: retrying cannot help. */
+export const isQuotaReached = (error: unknown): boolean =>
+  errorName(error) === 'LimitExceededException' && !isConcurrencyCap(error);
 
 /** Whether the error means "try again later" rather than "this cannot work". */
-export const isRetryableWait = (error: unknown): boolean => WAITS.has(errorName(error) ?? '');
+export const isRetryableWait = (error: unknown): boolean =>
+  RATE_LIMITS.has(errorName(error) ?? '') || isConcurrencyCap(error);
 
 export const isNotFound = (error: unknown): boolean => errorName(error) === 'ResourceNotFoundException';
 

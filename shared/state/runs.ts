@@ -222,6 +222,33 @@ export async function markSuperseded(deps: StateDeps, runId: string, by: string)
   return updated !== undefined;
 }
 
+/**
+ * Claims the sending of the run's notification for `leaseSeconds`: false when
+ * it went out already, or another delivery is sending it right now. A claim
+ * whose holder crashed lapses, so the message's redelivery (after the queue's
+ * visibility timeout) sends it — exactly once, short of a crash between the
+ * publish and `markNotified`.
+ */
+export async function claimNotification(deps: StateDeps, runId: string, leaseSeconds: number): Promise<boolean> {
+  const now = deps.now();
+  const updated = await deps.db
+    .send(
+      new UpdateCommand({
+        TableName: deps.table,
+        Key: runKey(runId),
+        UpdateExpression: 'SET notifyClaimedAt = :now',
+        ConditionExpression:
+          'attribute_not_exists(notifiedAt) AND (attribute_not_exists(notifyClaimedAt) OR notifyClaimedAt < :lapsed)',
+        ExpressionAttributeValues: {
+          ':now': now.toISOString(),
+          ':lapsed': new Date(now.getTime() - leaseSeconds * 1000).toISOString(),
+        },
+      }),
+    )
+    .catch(ignoreConditionFailure);
+  return updated !== undefined;
+}
+
 /** Records that the run's notification went out; false when it had been recorded already. */
 export async function markNotified(deps: StateDeps, runId: string): Promise<boolean> {
   const updated = await deps.db

@@ -4,6 +4,7 @@ import { runNotification, type StepReport } from '../notify/sns-message.js';
 import type { AccountScope } from '../resources/scope.js';
 import { lockHolder, releaseLock } from '../state/lock.js';
 import {
+  claimNotification,
   endStep,
   finishRun,
   markNotified,
@@ -40,6 +41,9 @@ export interface FinishRunDeps {
     dimensions?: Record<string, string>,
   ) => void;
 }
+
+/** How long a delivery may take to send a notification before another may (below the queues' 360 s visibility). */
+export const NOTIFY_LEASE_SECONDS = 300;
 
 export type FinishOutcome =
   | { readonly status: 'dropped'; readonly why: string }
@@ -112,15 +116,12 @@ async function notify(
 
 /**
  * Handles one finish-queue message. The run moves to its final status with a
- * conditional write, so of two concurrent deliveries one notifies; a
- * redelivery after a crash (`retry`) notifies if the crashed attempt had not.
+ * conditional write; the notification is claimed with a lease, so of any
+ * concurrent deliveries (first or retried) one notifies, and a redelivery
+ * after a crash notifies once the crashed attempt's lease has lapsed.
  * @throws on I/O failures (the message is retried).
  */
-export async function finishRunMessage(
-  message: FinishMessage,
-  deps: FinishRunDeps,
-  retry: boolean,
-): Promise<FinishOutcome> {
+export async function finishRunMessage(message: FinishMessage, deps: FinishRunDeps): Promise<FinishOutcome> {
   const found = await readRun(deps.state, message.runId);
   if (!found) return { status: 'dropped', why: 'no such run' };
   const { run, steps } = found;
@@ -129,10 +130,10 @@ export async function finishRunMessage(
     return { status: 'dropped', why: 'steps still open' };
   const status = work.every((s) => s.status === 'DONE') ? 'SUCCEEDED' : 'FAILED';
 
-  const first = await finishRun(deps.state, run.runId, status);
+  await finishRun(deps.state, run.runId, status);
   let notified = false;
   const quiet = deps.notifyOn === 'failures' && status === 'SUCCEEDED' && run.trigger.startsWith('schedule ');
-  if (!run.notifiedAt && (first || retry) && !quiet) {
+  if (!quiet && (await claimNotification(deps.state, run.runId, NOTIFY_LEASE_SECONDS))) {
     await notify(deps, run, steps, status);
     notified = true;
   }

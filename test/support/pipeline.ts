@@ -35,6 +35,8 @@ export interface PipelineHarness {
   upload(key: string, body: string | Uint8Array): Promise<void>;
   /** The next notification's `sqs` JSON (the legacy machine-readable message), or undefined after `timeoutMs`. */
   nextNotification(timeoutMs?: number): Promise<Record<string, unknown> | undefined>;
+  /** The next notification about `datasetGroup` (others stay for their own callers), or undefined after `timeoutMs`. */
+  notificationFor(datasetGroup: string, timeoutMs?: number): Promise<Record<string, unknown> | undefined>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,22 @@ export async function startPipeline(options: Partial<LocalCloudOptions> = {}): P
   const personalize = new PersonalizeClient(sdk);
   const runtime = new PersonalizeRuntimeClient(sdk);
   const bucket = cloud.outputs.PersonalizeBucketName as string;
+  const held: Record<string, unknown>[] = [];
+  const receive = async (timeoutMs: number): Promise<Record<string, unknown> | undefined> => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const { Messages } = await cloud.clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: inbox, WaitTimeSeconds: 1, MaxNumberOfMessages: 1 }),
+      );
+      const message = Messages?.[0];
+      if (!message?.Body) continue;
+      await cloud.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: inbox, ReceiptHandle: message.ReceiptHandle }));
+      // An SNS envelope whose Message is the `sqs` entry of the MessageStructure=json payload.
+      const envelope = JSON.parse(message.Body) as { Message: string };
+      return JSON.parse(envelope.Message) as Record<string, unknown>;
+    }
+    return undefined;
+  };
   return {
     cloud,
     bucket,
@@ -70,22 +88,18 @@ export async function startPipeline(options: Partial<LocalCloudOptions> = {}): P
     upload: async (key, body) => {
       await cloud.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
     },
-    nextNotification: async (timeoutMs = 120_000) => {
+    nextNotification: async (timeoutMs = 120_000) => held.shift() ?? receive(timeoutMs),
+    notificationFor: async (datasetGroup, timeoutMs = 120_000) => {
       const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        const { Messages } = await cloud.clients.sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: inbox, WaitTimeSeconds: 1, MaxNumberOfMessages: 1 }),
-        );
-        const message = Messages?.[0];
-        if (!message?.Body) continue;
-        await cloud.clients.sqs.send(
-          new DeleteMessageCommand({ QueueUrl: inbox, ReceiptHandle: message.ReceiptHandle }),
-        );
-        // An SNS envelope whose Message is the `sqs` entry of the MessageStructure=json payload.
-        const envelope = JSON.parse(message.Body) as { Message: string };
-        return JSON.parse(envelope.Message) as Record<string, unknown>;
+      for (;;) {
+        const index = held.findIndex((n) => n.datasetGroup === datasetGroup);
+        if (index >= 0) return held.splice(index, 1)[0];
+        const left = deadline - Date.now();
+        if (left <= 0) return undefined;
+        const next = await receive(left);
+        if (!next) return undefined;
+        held.push(next);
       }
-      return undefined;
     },
     stop: async () => {
       personalize.destroy();

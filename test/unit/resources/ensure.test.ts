@@ -2,6 +2,7 @@ import {
   CreateDatasetGroupCommand,
   CreateSolutionVersionCommand,
   DescribeDatasetGroupCommand,
+  LimitExceededException,
   ListSolutionVersionsCommand,
   PersonalizeServiceException,
 } from '@aws-sdk/client-personalize';
@@ -33,11 +34,15 @@ const accessDenied = () =>
     $metadata: {},
   });
 
+const quotaReached = () =>
+  new LimitExceededException({ message: 'You have reached the maximum number of dataset groups (5)', $metadata: {} });
+
 describe('isRetryableWait', () => {
   it.each([
     ['ThrottlingException', throttling('ThrottlingException'), true],
     ['TooManyRequestsException', throttling('TooManyRequestsException'), true],
     ['LimitExceededException (caps on concurrent jobs and trainings)', limitExceeded(), true],
+    ['LimitExceededException (a quota on how many may exist)', quotaReached(), false],
     ['InvalidInputException', invalidInput('bad'), false],
     ['ResourceNotFoundException', notFound(), false],
     ['ResourceAlreadyExistsException', alreadyExists(), false],
@@ -57,6 +62,13 @@ describe('outcomeOfError', () => {
   it('makes a failure of a rejected request, naming the resource and Personalize’s message', () => {
     const rejected = new RequestRejectedError('filter', 'unseen', invalidInput('Invalid filter expression'));
     expect(outcomeOfError(rejected)).toEqual({ type: 'failed', reason: 'filter unseen: Invalid filter expression' });
+  });
+
+  it('makes a failure of an account quota, which waiting never clears', () => {
+    expect(outcomeOfError(quotaReached())).toEqual({
+      type: 'failed',
+      reason: 'Personalize quota reached: You have reached the maximum number of dataset groups (5)',
+    });
   });
 
   it('leaves every other error to propagate', () => {
