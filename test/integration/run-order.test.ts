@@ -101,7 +101,11 @@ describe('a schedule firing', () => {
       status: 'UPDATE COMPLETE',
       trigger: expect.stringMatching(new RegExp(`^schedule ${group}\\.${popular}\\.full \\d{4}-`)),
     });
-    expect(steps(scheduled).map((s) => `${s.kind}:${s.name}`).sort()).toEqual(
+    expect(
+      steps(scheduled)
+        .map((s) => `${s.kind}:${s.name}`)
+        .sort(),
+    ).toEqual(
       [
         `datasetGroup:${group}`,
         `schema:${group}-interactions-schema`,
