@@ -37,6 +37,8 @@ export const ENV = {
   runsDeadLetterQueueArn: 'MPX_RUNS_DLQ_ARN',
   /** The role EventBridge Scheduler assumes to send scheduled run requests. */
   schedulerRoleArn: 'MPX_SCHEDULER_ROLE_ARN',
+  /** `mpx` (default) or `reference`: the deprecated solution's ordering and polling, for benchmarks only. */
+  policy: 'MPX_POLICY',
   /** Multiplies every poll delay: 1 on AWS; a time-scaled local cloud sets its speed-up's inverse. */
   pollScale: 'MPX_POLL_SCALE',
 } as const;
@@ -55,6 +57,12 @@ export function readEnv<K extends EnvKey>(
     throw new Error(`missing or empty environment variable(s): ${missing.join(', ')}`);
   }
   return Object.fromEntries(keys.map((key) => [key, parsed.data[ENV[key]] as string])) as Record<K, string>;
+}
+
+/** An optional variable's value (undefined when unset or empty). */
+export function optionalEnv(key: EnvKey, source: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = source[ENV[key]];
+  return value === undefined || value === '' ? undefined : value;
 }
 
 /** A whole number of seconds ≥ 1 from `name`'s value. @throws naming the variable when it is not one. */

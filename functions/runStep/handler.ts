@@ -9,9 +9,10 @@ import {
 } from '../../shared/aws/clients.js';
 import { sendJson, sendJsonBatch } from '../../shared/aws/queues.js';
 import { sqsHandler } from '../../shared/aws/sqs-handler.js';
-import { pollScaleOf, readEnv } from '../../shared/env.js';
+import { optionalEnv, pollScaleOf, readEnv } from '../../shared/env.js';
 import { reconcileSchedules } from '../../shared/schedules/reconcile.js';
 import { parseMessage, stepMessage } from '../../shared/workflow/messages.js';
+import { runPolicyOf } from '../../shared/workflow/policy.js';
 import { runStep } from '../../shared/workflow/run-step.js';
 
 /** Steps queue → here: ensures one step's Personalize resource, then re-polls, releases dependents or fails. */
@@ -30,6 +31,7 @@ const env = readEnv([
   'pollScale',
 ]);
 const pollScale = pollScaleOf(env.pollScale);
+const policy = runPolicyOf(optionalEnv('policy'));
 const region = process.env.AWS_REGION ?? 'us-east-1';
 
 export const handler = sqsHandler('mpx-runStep', async (record, { logger, metrics, retry }) => {
@@ -43,6 +45,7 @@ export const handler = sqsHandler('mpx-runStep', async (record, { logger, metric
       personalizeRoleArn: env.personalizeRoleArn,
       eventBusName: env.eventBusName,
       pollScale,
+      policy,
       sendSteps: (steps, delay) => sendJsonBatch(sqsClient(), env.stepsQueueUrl, steps, delay),
       sendFinish: (finish) => sendJson(sqsClient(), env.finishQueueUrl, finish),
       putEvents: async (entries) => {

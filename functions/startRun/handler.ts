@@ -1,8 +1,9 @@
 import { dynamoDocumentClient, s3Client, snsClient, sqsClient } from '../../shared/aws/clients.js';
 import { sendJson, sendJsonBatch } from '../../shared/aws/queues.js';
 import { sqsHandler } from '../../shared/aws/sqs-handler.js';
-import { ENV, pollScaleOf, readEnv, secondsOf } from '../../shared/env.js';
+import { ENV, optionalEnv, pollScaleOf, readEnv, secondsOf } from '../../shared/env.js';
 import { parseMessage, runRequestMessage } from '../../shared/workflow/messages.js';
+import { runPolicyOf } from '../../shared/workflow/policy.js';
 import { startRun } from '../../shared/workflow/start-run.js';
 
 /** Runs queue → here: plans and persists a run, takes its dataset group's lock and sends its first steps. */
@@ -17,6 +18,7 @@ const env = readEnv([
   'dataWaitSeconds',
 ]);
 const pollScale = pollScaleOf(env.pollScale);
+const policy = runPolicyOf(optionalEnv('policy'));
 const dataWaitSeconds = secondsOf(ENV.dataWaitSeconds, env.dataWaitSeconds);
 
 export const handler = sqsHandler('mpx-startRun', async (record, { logger, retry }) => {
@@ -33,6 +35,7 @@ export const handler = sqsHandler('mpx-startRun', async (record, { logger, retry
       sendRunRequest: (request, delay) => sendJson(sqsClient(), env.runsQueueUrl, request, delay),
       dataWaitSeconds,
       pollScale,
+      policy,
     },
     retry,
   );

@@ -6,6 +6,7 @@ import type { DatasetKind, Recipe } from '../personalize/recipes.js';
 import { recipeByArn } from '../personalize/recipes.js';
 import type { StepDesired } from '../resources/desired.js';
 import { configuredSchedules, type ScheduledTask } from '../schedules/from-config.js';
+import { type RunPolicy, withStageBarriers } from './policy.js';
 
 /**
  * The planner: a pure function from a normalized parameter file and the data
@@ -111,6 +112,8 @@ export interface PlanOptions {
   readonly dataModifiedAt?: Readonly<Partial<Record<DatasetKind, string>>>;
   /** A scheduled run does only its task (REFERENCE.md "Scheduled work"); an upload run does everything. */
   readonly task?: ScheduledTask;
+  /** `reference` adds the deprecated solution's stage barriers (benchmarks only; shared/workflow/policy.ts). */
+  readonly policy?: RunPolicy;
 }
 
 const maxAgeSeconds = (text: string | undefined): { maxAgeSeconds?: number } => {
@@ -121,7 +124,8 @@ const maxAgeSeconds = (text: string | undefined): { maxAgeSeconds?: number } => 
 
 export function planRun(config: ParameterFile, data: DataFound, bucket: string, options: PlanOptions = {}): RunPlan {
   const full = planEverything(config, data, bucket, options);
-  return options.task ? planTask(full, options.task) : full;
+  const planned = options.task ? planTask(full, options.task) : full;
+  return options.policy === 'reference' ? withStageBarriers(planned) : planned;
 }
 
 /** The step ids a scheduled task needs, and the steps it forces. */

@@ -19,7 +19,7 @@ import {
 } from '../state/runs.js';
 import type { FinishMessage, StepMessage } from './messages.js';
 import { doneWithNote, failed, type StepOutcome } from './outcome.js';
-import { nextPollDelay } from './poll.js';
+import { pollDelayFor, type RunPolicy } from './policy.js';
 
 /**
  * The step runner: one step message → ensure the step's resource once →
@@ -42,6 +42,8 @@ export interface RunStepDeps {
   readonly eventBusName: string;
   /** Shrinks poll delays (1 on AWS; a time-scaled local cloud passes its speed-up). */
   readonly pollScale: number;
+  /** The polling policy (benchmarks replay the original's with `reference`). */
+  readonly policy?: RunPolicy;
   readonly sendSteps: (messages: readonly StepMessage[], delaySeconds?: number) => Promise<void>;
   readonly sendFinish: (message: FinishMessage) => Promise<void>;
   readonly putEvents: (entries: readonly PutEventsRequestEntry[]) => Promise<void>;
@@ -155,7 +157,7 @@ export async function runStep(message: StepMessage, deps: RunStepDeps, retry: bo
         deps.telemetry.count(`${pascal(step.kind)}Created`);
         await stateChange(deps, step, outcome.arn, 'CREATING');
       }
-      const delay = nextPollDelay(step.kind, message.poll, deps.pollScale);
+      const delay = pollDelayFor(deps.policy ?? 'mpx', step.kind, message.poll, deps.pollScale);
       await deps.sendSteps([{ version: 1, runId, stepId, poll: message.poll + 1 }], delay);
       return { status: 'pending', step: label };
     }

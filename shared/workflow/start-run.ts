@@ -9,6 +9,7 @@ import { createRun, markRunning, readRun, type StateDeps, unstartedSteps } from 
 import { dataFolderOf, dataModifiedAt, findDataLocations, type ListedObject } from '../uploads/data-locations.js';
 import type { RunRequestMessage, ScheduledRunRequest, StepMessage, UploadTrigger } from './messages.js';
 import { planRun } from './plan.js';
+import type { RunPolicy } from './policy.js';
 
 /**
  * The run starter: turns a trigger into a planned, persisted run, takes the
@@ -32,6 +33,8 @@ export interface StartRunDeps {
   readonly dataWaitSeconds: number;
   /** Multiplies the delay between looks for data (1 on AWS). */
   readonly pollScale: number;
+  /** The ordering policy (benchmarks replay the original's with `reference`). */
+  readonly policy?: RunPolicy;
 }
 
 export type StartOutcome =
@@ -142,6 +145,7 @@ async function startUpload(
   if (data.interactions === undefined) return awaitData(deps, trigger, datasetGroup, folder, deadline);
   const plan = planRun(config, data, trigger.bucket, {
     dataModifiedAt: dataModifiedAt(trigger.bucket, data, objects),
+    ...(deps.policy ? { policy: deps.policy } : {}),
   });
   return startPlanned(
     deps,
@@ -211,6 +215,7 @@ async function startScheduled(
   const plan = planRun(config, data, bucket, {
     dataModifiedAt: dataModifiedAt(bucket, data, objects),
     task: request.task,
+    ...(deps.policy ? { policy: deps.policy } : {}),
   });
   return startPlanned(
     deps,
