@@ -60,13 +60,18 @@ function dedupe(issues: readonly ConfigIssue[]): ConfigIssue[] {
 
 export type JsonResult = { ok: true; value: unknown } | { ok: false; errors: ConfigIssue[] };
 
+/** The error of a parameter file over the size limit (checked before reading it when its size is known). */
+export function tooLargeIssue(bytes: number): ConfigIssue {
+  return {
+    path: '',
+    message: `the parameter file is ${bytes} bytes; the limit is 1 MiB (${MAX_PARAMETER_FILE_BYTES} bytes)`,
+  };
+}
+
 /** Parses a parameter file's JSON; syntax errors carry line and column. Never throws. */
 export function parseParameterFile(source: string): JsonResult {
   const bytes = source.length > MAX_PARAMETER_FILE_BYTES / 3 ? Buffer.byteLength(source, 'utf8') : source.length;
-  if (bytes > MAX_PARAMETER_FILE_BYTES) {
-    const message = `the parameter file is ${bytes} bytes; the limit is 1 MiB (${MAX_PARAMETER_FILE_BYTES} bytes)`;
-    return { ok: false, errors: [{ path: '', message }] };
-  }
+  if (bytes > MAX_PARAMETER_FILE_BYTES) return { ok: false, errors: [tooLargeIssue(bytes)] };
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   if (text.trim() === '') return { ok: false, errors: [{ path: '', message: 'invalid JSON: the file is empty' }] };
   try {

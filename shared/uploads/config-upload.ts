@@ -1,7 +1,13 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { text } from '../config/paths.js';
-import { parseParameterFile, validateDocument } from '../config/validate.js';
+import {
+  type JsonResult,
+  MAX_PARAMETER_FILE_BYTES,
+  parseParameterFile,
+  tooLargeIssue,
+  validateDocument,
+} from '../config/validate.js';
 import { configurationErrorNotification } from '../notify/sns-message.js';
 import type { RunRequestMessage } from '../workflow/messages.js';
 
@@ -42,8 +48,13 @@ export async function handleConfigUpload(object: UploadedObject, deps: ConfigUpl
   const response = await deps.s3.send(
     new GetObjectCommand({ Bucket: object.bucket, Key: object.key, VersionId: object.versionId }),
   );
-  const source = (await response.Body?.transformToString('utf-8')) ?? '';
-  const parsed = parseParameterFile(source);
+  // A file over the limit is refused without reading it (it could be gigabytes).
+  const size = response.ContentLength ?? 0;
+  if (size > MAX_PARAMETER_FILE_BYTES) (response.Body as { destroy?: () => void } | undefined)?.destroy?.();
+  const parsed: JsonResult =
+    size > MAX_PARAMETER_FILE_BYTES
+      ? { ok: false, errors: [tooLargeIssue(size)] }
+      : parseParameterFile((await response.Body?.transformToString('utf-8')) ?? '');
   const doc = parsed.ok ? parsed.value : undefined;
   const result = parsed.ok ? validateDocument(doc) : { ok: false, errors: parsed.errors, warnings: [] };
   const datasetGroup =

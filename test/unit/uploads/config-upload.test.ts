@@ -94,6 +94,29 @@ describe('handleConfigUpload', () => {
     expect(JSON.parse(message.sqs).description).toEqual(['invalid JSON at line 1, column 3: unexpected character']);
   });
 
+  it('refuses a file over 1 MiB without reading it, with one clear error', async () => {
+    let read = false;
+    let destroyed = false;
+    const Body = {
+      transformToString: async () => {
+        read = true;
+        return '';
+      },
+      destroy: () => {
+        destroyed = true;
+      },
+    } as unknown as GetObjectCommandOutput['Body'];
+    s3.on(GetObjectCommand).resolves({ Body, ContentLength: 5 * 1024 * 1024 * 1024 });
+    const outcome = await handleConfigUpload(object, deps());
+    expect(outcome).toMatchObject({ status: 'invalid', errors: 1 });
+    expect([read, destroyed]).toEqual([false, true]);
+    const message = JSON.parse(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}');
+    expect(JSON.parse(message.sqs).description).toEqual([
+      'the parameter file is 5368709120 bytes; the limit is 1 MiB (1048576 bytes)',
+    ]);
+    expect(requested).toEqual([]);
+  });
+
   it('fails (so the message is retried) when S3 cannot be read', async () => {
     s3.on(GetObjectCommand).rejects(new Error('SlowDown'));
     await expect(handleConfigUpload(object, deps())).rejects.toThrow('SlowDown');
