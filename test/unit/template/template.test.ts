@@ -22,8 +22,11 @@ let packageDir: string;
 const RESOURCE_STAR_ALLOWED = new Set([
   // Amazon Personalize's List actions define no resource types (Service Authorization Reference).
   'personalize:ListDatasets',
+  'personalize:ListDatasetImportJobs',
   'personalize:ListEventTrackers',
   'personalize:ListSolutionVersions',
+  'personalize:ListBatchInferenceJobs',
+  'personalize:ListBatchSegmentJobs',
   // EventBridge Scheduler's ListSchedules defines no resource type either.
   'scheduler:ListSchedules',
 ]);
