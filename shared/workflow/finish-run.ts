@@ -42,6 +42,16 @@ export interface FinishRunDeps {
   ) => void;
 }
 
+/**
+ * Whether a finished run sends its notification: always, except a scheduled
+ * run that succeeded when the stack notifies on failures only (the original
+ * e-mailed every scheduled run, REFERENCE.md defect 20). Uploads always do:
+ * whoever uploaded is waiting for the answer.
+ */
+export function notifies(notifyOn: 'all' | 'failures', status: 'SUCCEEDED' | 'FAILED', trigger: string): boolean {
+  return !(notifyOn === 'failures' && status === 'SUCCEEDED' && trigger.startsWith('schedule '));
+}
+
 /** How long a delivery may take to send a notification before another may (below the queues' 360 s visibility). */
 export const NOTIFY_LEASE_SECONDS = 300;
 
@@ -132,8 +142,10 @@ export async function finishRunMessage(message: FinishMessage, deps: FinishRunDe
 
   await finishRun(deps.state, run.runId, status);
   let notified = false;
-  const quiet = deps.notifyOn === 'failures' && status === 'SUCCEEDED' && run.trigger.startsWith('schedule ');
-  if (!quiet && (await claimNotification(deps.state, run.runId, NOTIFY_LEASE_SECONDS))) {
+  if (
+    notifies(deps.notifyOn, status, run.trigger) &&
+    (await claimNotification(deps.state, run.runId, NOTIFY_LEASE_SECONDS))
+  ) {
     await notify(deps, run, steps, status);
     notified = true;
   }
