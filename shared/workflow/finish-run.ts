@@ -140,7 +140,9 @@ export async function finishRunMessage(message: FinishMessage, deps: FinishRunDe
     return { status: 'dropped', why: 'steps still open' };
   const status = work.every((s) => s.status === 'DONE') ? 'SUCCEEDED' : 'FAILED';
 
+  // The state is final before anyone hears of it: a reader of the notification finds the run settled.
   await finishRun(deps.state, run.runId, status);
+  await endStep(deps.state, run.runId, NOTIFY_STEP, { arn: deps.topicArn });
   let notified = false;
   if (
     notifies(deps.notifyOn, status, run.trigger) &&
@@ -149,7 +151,6 @@ export async function finishRunMessage(message: FinishMessage, deps: FinishRunDe
     await notify(deps, run, steps, status);
     notified = true;
   }
-  await endStep(deps.state, run.runId, NOTIFY_STEP, { arn: deps.topicArn });
   const handover = await releaseLock(deps.state, run.datasetGroup, run.runId);
   for (const { runId, by } of handover.superseded) await markSuperseded(deps.state, runId, by);
   // Whoever holds the lock now and has not started, starts (also after a crash right after the release).
