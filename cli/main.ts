@@ -189,6 +189,172 @@ export async function main(argv: readonly string[], io: Output = consoleOutput):
       exitCode = await (await loadSchedules()).schedulesDeleteCommand(name, options, io);
     });
 
+  // `mpx runs watch`: a run, live, until it ends.
+  const liveView = () =>
+    io === consoleOutput && process.stdout.isTTY === true
+      ? { kind: 'table' as const, write: (text: string) => process.stdout.write(text) }
+      : undefined;
+  runs
+    .command('watch')
+    .description('follow a run until it ends: a table redrawn in place on a terminal, a line per change otherwise')
+    .argument('<runId>', 'the run, as mpx upload or mpx runs list prints it')
+    .option('--stage <stage>', 'stage of the stack', defaultStage)
+    .option('--table <name>', 'the runs table (default: the stack output RunsTableName)')
+    .option('--json', 'print one JSON line per change (step events, then a run event when its status changes)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes: 0 the run SUCCEEDED; 1 it FAILED or was SUPERSEDED, or there is no such run;',
+        '            2 bad usage; 3 no stack found (see --stage).',
+        '',
+        'Examples:',
+        '  npx mpx runs watch 20261128T120102Z-3fa9c2d1e0',
+        `  npx mpx runs watch 20261128T120102Z-3fa9c2d1e0 --json | jq -c 'select(.event == "run")'`,
+        '  AWS_ENDPOINT_URL=http://127.0.0.1:4566 npx mpx runs watch <runId>   # the local cloud (stage local)',
+      ].join('\n'),
+    )
+    .action(async (runId: string, options: { stage: string; table?: string; json?: boolean }) => {
+      const { runsWatchCommand } = await import('./commands/runs-watch.js');
+      const view = liveView();
+      exitCode = await runsWatchCommand(runId, { ...options, ...(view ? { view } : {}) }, io);
+    });
+
+  // `mpx upload <dir>`: check the parameter file, upload data, batch inputs and the file (last), print the run.
+  program
+    .command('upload')
+    .description(
+      "check <dir>/config.json, upload its data and batch inputs, then the file (last), to the stack's bucket; print the run it started",
+    )
+    .argument('<dir>', 'the folder: config.json, the data, and optionally batch/')
+    .option('--dataset-group <name>', 'the folder under train/ and batch/ (default: the datasetGroup name in the file)')
+    .option('--wait', 'follow the run until it ends (as mpx runs watch), and exit with its result')
+    .option('--stage <stage>', 'stage of the stack', defaultStage)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The folder:',
+        '  config.json                      the parameter file, checked first, uploaded last (it starts the run)',
+        '  interactions.csv                 or interactions/*.csv (CSV parts; the folder wins);',
+        '                                   likewise items, users, actions, action_interactions',
+        '  batch/<solution>/job_config.json batch inputs, to s3://<bucket>/batch/<dataset group>/<solution>/...',
+        '',
+        'Exit codes: 0 uploaded and the run started (with --wait: the run SUCCEEDED); 1 an upload failed, no run',
+        '            started within 60 s, or (with --wait) the run FAILED or was SUPERSEDED; 2 bad usage, or an',
+        '            invalid folder or parameter file (nothing uploaded); 3 no stack found (see --stage).',
+        '',
+        'Examples:',
+        '  npx mpx local generate-data --out shop && npx mpx upload shop --wait',
+        '  npx mpx upload ./shop --dataset-group shop-staging',
+        '  AWS_ENDPOINT_URL=http://127.0.0.1:4566 npx mpx upload ./shop   # the local cloud (stage local)',
+      ].join('\n'),
+    )
+    .action(async (dir: string, options: { datasetGroup?: string; wait?: boolean; stage: string }) => {
+      const { uploadCommand } = await import('./commands/upload.js');
+      const view = liveView();
+      exitCode = await uploadCommand(dir, { ...options, ...(view ? { view } : {}) }, io);
+    });
+
+  // `mpx recommend`: recommendations from a campaign or a recommender, by name.
+  program
+    .command('recommend')
+    .description('recommendations from a campaign or a recommender (name or ARN): rank, item and score')
+    .option('--campaign <name>', 'the campaign (name or ARN)')
+    .option('--recommender <name>', 'the recommender (name or ARN)')
+    .option('--user <userId>', 'the user to recommend for')
+    .option('--item <itemId>', 'the item to recommend related items for')
+    .option('--filter <name>', 'a filter (name or ARN)')
+    .option(
+      '--filter-values <json>',
+      `the filter's parameters, e.g. '{"CATEGORY":"\\"books\\""}' or '{"CATEGORY":["books"]}'`,
+    )
+    .option('-n, --num-results <n>', 'how many items (1-500)', '10')
+    .option('--json', 'print one JSON object')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Names are looked up in the account and region (the local cloud with AWS_ENDPOINT_URL); no stack is needed.',
+        '',
+        'Exit codes: 0 done; 1 no such campaign, recommender or filter, or the request failed;',
+        '            2 bad usage or input (bad --filter-values JSON, an input Personalize refuses).',
+        '',
+        'Examples:',
+        '  npx mpx recommend --campaign shop-personalization-campaign --user u7',
+        '  npx mpx recommend --campaign shop-related-campaign --item i42 -n 5 --json',
+        '  npx mpx recommend --recommender shop-recommended-for-you --user u7',
+        '  npx mpx recommend --campaign shop-personalization-campaign --user u7 \\',
+        `      --filter shop-in-category --filter-values '{"CATEGORY":"\\"books\\""}'`,
+      ].join('\n'),
+    )
+    .action(async (options) => {
+      const { recommendCommand } = await import('./commands/recommend.js');
+      exitCode = await recommendCommand({ ...options, n: options.numResults }, io);
+    });
+
+  program
+    .command('plan')
+    .description('what a run of <config> would do now against Personalize and the schedules, changing nothing')
+    .argument('<config>', 'the parameter file (config.json)')
+    .option('--stage <stage>', 'stage of the stack', defaultStage)
+    .option('--json', 'print {datasetGroup, steps: [{stepId, kind, name, action, detail}], schedules}')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Actions: create, reuse, update, drift (the run would fail), wait, fail, skip, re-import, reuse import,',
+        '         retrain, reuse version, run batch job, reuse batch job; schedules: create, update, delete, unchanged.',
+        'Exit codes: 0 planned; 1 AWS error; 2 unreadable or invalid file; 3 no stack found (see --stage).',
+        '',
+        'Examples:',
+        '  npx mpx plan train/shop/config.json',
+        '  npx mpx plan config.json --json | jq .steps',
+      ].join('\n'),
+    )
+    .action(async (file: string, options: { stage: string; json?: boolean }) => {
+      const { planCommand } = await import('./commands/plan.js');
+      exitCode = await planCommand(file, options, io);
+    });
+
+  const collect = (value: string, previous: string[]) => [...previous, value];
+  program
+    .command('import-dataset-group')
+    .description('write a parameter file from an existing dataset group (and its schedules), then upload or print it')
+    .requiredOption('--dataset-group <name>', 'the dataset group to export')
+    .option('--path <key>', 'where to upload it (default: train/<dataset group>/config.json)', '')
+    .option('--import-schedule <cron>', 'the dataset import schedule, e.g. "cron(0 */6 * * ? *)"')
+    .option('--full-schedule <solution@cron>', 'a full-training schedule (repeatable)', collect, [])
+    .option('--update-schedule <solution@cron>', 'an update-training schedule (repeatable)', collect, [])
+    .option('--dry-run', 'print the parameter file instead of uploading it')
+    .option('--stage <stage>', 'stage of the stack', defaultStage)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes: 0 done; 1 unknown dataset group, an invalid result or an AWS error; 2 bad options; 3 no stack.',
+        '',
+        'Examples:',
+        '  npx mpx import-dataset-group --dataset-group shop --dry-run > config.json',
+        '  npx mpx import-dataset-group --dataset-group shop --path train/shop/config.json \\',
+        '      --import-schedule "cron(0 1 * * ? *)" --full-schedule "shop-up@cron(0 2 ? * 1 *)"',
+      ].join('\n'),
+    )
+    .action(
+      async (options: {
+        datasetGroup: string;
+        path: string;
+        importSchedule?: string;
+        fullSchedule: string[];
+        updateSchedule: string[];
+        dryRun?: boolean;
+        stage: string;
+      }) => {
+        const { importDatasetGroupCommand } = await import('./commands/import-dataset-group.js');
+        exitCode = await importDatasetGroupCommand(options, io);
+      },
+    );
+
   try {
     await program.parseAsync(argv as string[]);
   } catch (error) {

@@ -15,7 +15,7 @@ import { validate } from '../../shared/config/validate.js';
 import { nextFireTimes, parseScheduleExpression } from '../../shared/schedules/aws-schedule.js';
 import { configuredSchedules, describeTask } from '../../shared/schedules/from-config.js';
 import { listRuns, readRun, type StateDeps, type StepRecord } from '../../shared/state/runs.js';
-import { progressLines, renderRunTable } from '../progress.js';
+import { type RunView, watchRun } from '../watch-run.js';
 import type { Output } from './validate.js';
 
 /**
@@ -152,7 +152,9 @@ async function runDemo(
     // 2. The run, live.
     const runId = await waitForRun(state, DATASET_GROUP);
     io.out('');
-    const ended = await watchRun(state, runId, options, io);
+    const view: RunView = options.live && options.write ? { kind: 'table', write: options.write } : { kind: 'lines' };
+    const ended = await watchRun(state, runId, { view, intervalMs: 250 }, io);
+    if (!ended) throw new Error(`the run ${runId} is no longer in the runs table`);
     io.out('');
     const found = await readRun(state, runId);
     const steps = found?.steps.filter((s) => s.kind !== 'notify') ?? [];
@@ -207,27 +209,6 @@ async function waitForRun(state: StateDeps, datasetGroup: string): Promise<strin
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`no run started for ${datasetGroup} within 30 s of the upload`);
-}
-
-/** Follows the run until it ends: a table redrawn in place, or a line per change. */
-async function watchRun(state: StateDeps, runId: string, options: DemoOptions, io: Output): Promise<string> {
-  const seen = new Map<string, string>();
-  let drawn = 0;
-  for (;;) {
-    const found = await readRun(state, runId);
-    if (found) {
-      const now = new Date();
-      if (options.live && options.write) {
-        const lines = renderRunTable(found.run, found.steps, now);
-        options.write(`${drawn > 0 ? `\x1b[${drawn}A` : ''}${lines.map((l) => `\x1b[2K${l}`).join('\n')}\n`);
-        drawn = lines.length;
-      } else {
-        for (const line of progressLines(found.run, found.steps, seen, now)) io.out(line);
-      }
-      if (found.run.status === 'SUCCEEDED' || found.run.status === 'FAILED') return found.run.status;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 async function showMetrics(personalize: PersonalizeClient, steps: readonly StepRecord[], io: Output): Promise<void> {

@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { listRuns, readRun } from '../../shared/state/runs.js';
-import { readStackOutputs } from './stack-outputs.js';
+import { reportError } from '../command-error.js';
+import { requireStackOutputs } from '../stack.js';
 import type { Output } from './validate.js';
 
 /**
@@ -18,9 +19,7 @@ export interface RunsOptions {
 
 async function tableName(options: RunsOptions): Promise<string> {
   if (options.table) return options.table;
-  const name = (await readStackOutputs(options.stage)).RunsTableName;
-  if (!name) throw new Error(`the stack mpx-${options.stage} has no RunsTableName output`);
-  return name;
+  return (await requireStackOutputs(options.stage, ['RunsTableName'])).RunsTableName;
 }
 
 async function withState<T>(
@@ -54,8 +53,7 @@ export async function runsListCommand(options: RunsOptions, io: Output): Promise
     }
     return 0;
   } catch (error) {
-    io.err(`mpx runs list: ${(error as Error).message}`);
-    return 1;
+    return reportError('runs list', error, io);
   }
 }
 
@@ -97,7 +95,6 @@ export async function runsShowCommand(runId: string, options: RunsOptions, io: O
     }
     return 0;
   } catch (error) {
-    io.err(`mpx runs show: ${(error as Error).message}`);
-    return 1;
+    return reportError('runs show', error, io);
   }
 }

@@ -25,3 +25,15 @@ export function timestampedName(base: string, when: Date): string {
   const stamp = `${iso.slice(0, 4)}_${iso.slice(5, 7)}_${iso.slice(8, 10)}_${iso.slice(11, 13)}_${iso.slice(14, 16)}_${iso.slice(17, 19)}`;
   return `${base}_${stamp}`;
 }
+
+const STAMPED = /_\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_\d{2}$/;
+
+/**
+ * The base of a generated job name (`up_weekly_2026_11_28_03_00_00` →
+ * `up_weekly`), or undefined for a name mpx did not generate. Matching by
+ * prefix would take `up_weekly_…` for a job of base `up`.
+ */
+export function jobBaseOf(jobName: string | undefined): string | undefined {
+  if (!jobName || !STAMPED.test(jobName) || jobName.length <= TIMESTAMP_SUFFIX_LENGTH) return undefined;
+  return jobName.slice(0, -TIMESTAMP_SUFFIX_LENGTH);
+}

@@ -47,14 +47,14 @@ export function promotionVerdict(
     : { promote: false, note: `held ${candidate.arn}, the campaign stays on ${current.arn}: ${values}` };
 }
 
-async function metricOf(client: PersonalizeClient, solutionVersionArn: string, metric: string) {
+export async function metricOf(client: PersonalizeClient, solutionVersionArn: string, metric: string) {
   const { metrics } = await client.send(new GetSolutionMetricsCommand({ solutionVersionArn }));
   return metrics?.[metric];
 }
 
 const LABEL = 'campaign';
 
-const deployedFields = (source: Campaign | CampaignUpdateSummary) =>
+export const deployedFields = (source: Campaign | CampaignUpdateSummary) =>
   leaves({
     solutionVersionArn: source.solutionVersionArn,
     minProvisionedTPS: source.minProvisionedTPS,

@@ -27,7 +27,7 @@ export interface DesiredDataset {
 
 const LABEL = 'dataset';
 
-async function findDatasetArn(client: PersonalizeClient, desired: DesiredDataset): Promise<string | undefined> {
+export async function findDatasetArn(client: PersonalizeClient, desired: DesiredDataset): Promise<string | undefined> {
   const type = desired.datasetType.toLowerCase();
   for await (const page of paginateListDatasets({ client }, { datasetGroupArn: desired.datasetGroupArn })) {
     // Personalize takes dataset types in any case and reports them as it likes.

@@ -10,7 +10,7 @@ import {
   paginateListBatchSegmentJobs,
   paginateListDatasetImportJobs,
 } from '@aws-sdk/client-personalize';
-import { timestampedName } from '../config/names.js';
+import { jobBaseOf, timestampedName } from '../config/names.js';
 import type { BatchInferenceJobConfig, BatchSegmentJobConfig, ImportDefaults } from '../config/types.js';
 import { createdNow, done, doneWithNote, failed, pending, type StepOutcome } from '../workflow/outcome.js';
 import { type Dated, reusableBatchJob, reusableImport } from './freshness.js';
@@ -72,12 +72,12 @@ export interface DesiredImportJob {
 }
 
 /** ACTIVE jobs of this step's base name (`<base>_<timestamp>`), from summaries of a list call. */
-function activeOfBase(
+export function activeOfBase(
   summaries: readonly { status?: string; jobName?: string; creationDateTime?: Date; arn?: string }[],
   base: string,
 ): Dated[] {
   return summaries.flatMap((s) =>
-    s.status === 'ACTIVE' && s.arn && s.creationDateTime && s.jobName?.startsWith(`${base}_`)
+    s.status === 'ACTIVE' && s.arn && s.creationDateTime && jobBaseOf(s.jobName) === base
       ? [{ arn: s.arn, createdAt: s.creationDateTime }]
       : [],
   );
@@ -146,7 +146,7 @@ interface DesiredBatchJob<ServiceConfig> {
 }
 
 /** The re-use rule of batch jobs over the jobs a list call returned. */
-function reuseBatchJob<ServiceConfig>(
+export function reuseBatchJob<ServiceConfig>(
   desired: DesiredBatchJob<ServiceConfig>,
   summaries: readonly { status?: string; jobName?: string; creationDateTime?: Date; arn?: string }[],
 ) {

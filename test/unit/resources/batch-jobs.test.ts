@@ -281,3 +281,17 @@ describe('batch inference job re-use', () => {
     expect(await ensureStep(step, ensureContext(inputs))).toMatchObject({ created: true });
   });
 });
+
+describe('batch job bases', () => {
+  it('never takes another base’s job for this one (`up_weekly_…` is not a job of base `up`)', async () => {
+    const { activeOfBase } = await import('../../../shared/resources/jobs.js');
+    const weekly = {
+      status: 'ACTIVE',
+      jobName: 'up_weekly_2026_11_28_03_00_00',
+      creationDateTime: new Date('2026-11-28T03:00:00Z'),
+      arn: 'arn:weekly',
+    };
+    expect(activeOfBase([weekly], 'up')).toEqual([]);
+    expect(activeOfBase([weekly], 'up_weekly')).toEqual([{ arn: 'arn:weekly', createdAt: weekly.creationDateTime }]);
+  });
+});

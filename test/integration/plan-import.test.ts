@@ -1,0 +1,630 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DescribeCampaignCommand,
+  ListBatchInferenceJobsCommand,
+  ListCampaignsCommand,
+  ListDatasetGroupsCommand,
+  ListDatasetImportJobsCommand,
+  ListFiltersCommand,
+  ListSolutionVersionsCommand,
+} from '@aws-sdk/client-personalize';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importDatasetGroupCommand } from '../../cli/commands/import-dataset-group.js';
+import { planCommand } from '../../cli/commands/plan.js';
+import { generateDataset } from '../../local/personalize/data/generate.js';
+import { validate } from '../../shared/config/validate.js';
+import { listRuns, readRun } from '../../shared/state/runs.js';
+import {
+  type GeneratedUpload,
+  type PipelineHarness,
+  retailUpload,
+  startPipeline,
+  uploadAll,
+} from '../support/pipeline.js';
+
+/**
+ * `mpx import-dataset-group` and `mpx plan` on the local cloud with mpx's
+ * stack: resources made by a real upload and run are exported to a parameter
+ * file that validates and plans to "nothing to do" (the round trip), changed
+ * files plan to the right actions, a plan changes nothing, and the errors exit
+ * with their codes.
+ */
+
+type Step = { stepId: string; kind: string; name: string; action: string; detail?: string };
+type Plan = {
+  datasetGroup: string;
+  steps: Step[];
+  schedules: { create: string[]; update: string[]; delete: string[]; unchanged: string[] };
+};
+// biome-ignore lint/suspicious/noExplicitAny: the tests navigate and edit parsed parameter files
+type Json = Record<string, any>;
+
+let h: PipelineHarness;
+let dir: string;
+const group = 'pi-shop';
+const domainGroup = 'pi-ecomm';
+const personalization = `${group}-personalization`;
+let upload: GeneratedUpload;
+
+/** Runs a command with the CLI's environment pointed at the local cloud; collects its output. */
+async function cli(
+  command: (io: { out(line: string): void; err(line: string): void }) => Promise<number>,
+): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: h.cloud.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+  try {
+    const code = await command({ out: (line) => out.push(line), err: (line) => err.push(line) });
+    return { code, out, err };
+  } finally {
+    process.env = saved;
+  }
+}
+
+const exportGroup = (datasetGroup: string, extra: Partial<Parameters<typeof importDatasetGroupCommand>[0]> = {}) =>
+  cli((io) =>
+    importDatasetGroupCommand(
+      { datasetGroup, path: '', fullSchedule: [], updateSchedule: [], dryRun: true, stage: 'local', ...extra },
+      io,
+    ),
+  );
+
+let fileCount = 0;
+async function writeConfig(config: unknown): Promise<string> {
+  fileCount += 1;
+  const file = join(dir, `config-${fileCount}.json`);
+  await writeFile(file, typeof config === 'string' ? config : JSON.stringify(config, null, 2));
+  return file;
+}
+
+async function plan(config: unknown, stage = 'local'): Promise<{ code: number; plan: Plan; err: string[] }> {
+  const file = await writeConfig(config);
+  const result = await cli((io) => planCommand(file, { stage, json: true }, io));
+  return { code: result.code, plan: JSON.parse(result.out[0] ?? 'null') as Plan, err: result.err };
+}
+
+const step = (p: Plan, stepId: string) => p.steps.find((s) => s.stepId === stepId) as Step;
+const actions = (p: Plan) => Object.fromEntries(p.steps.map((s) => [s.stepId, s.action]));
+const NOTHING = new Set(['reuse', 'reuse import', 'reuse version', 'reuse batch job', 'unchanged']);
+
+/** The ECOMMERCE data set and parameter file of a domain dataset group with two recommenders. */
+function ecommerceUpload(g: string): GeneratedUpload {
+  const data = generateDataset({ users: 100, items: 60, interactions: 3000, seed: 11 });
+  const avro = (name: string, fields: object[]) => ({
+    type: 'record',
+    name,
+    namespace: 'com.amazonaws.personalize.schema',
+    fields,
+    version: '1.0',
+  });
+  const eventType = { view: 'View', click: 'AddToCart', purchase: 'Purchase' } as const;
+  const csv = (header: string[], rows: (string | number)[][]) =>
+    Buffer.from(`${[header.join(','), ...rows.map((r) => r.join(','))].join('\n')}\n`);
+  const interactions: (string | number)[][] = [];
+  for (const row of data.interactions()) {
+    interactions.push([
+      data.users[row.userIndex]?.id ?? '',
+      data.items[row.itemIndex]?.id ?? '',
+      row.timestamp,
+      eventType[row.eventType],
+    ]);
+  }
+  const domain = 'ECOMMERCE';
+  const config = {
+    datasetGroup: { serviceConfig: { name: g, domain } },
+    datasets: {
+      interactions: {
+        dataset: { serviceConfig: { name: `${g}-interactions` } },
+        schema: {
+          serviceConfig: {
+            name: `${g}-interactions-schema`,
+            domain,
+            schema: avro('Interactions', [
+              { name: 'USER_ID', type: 'string' },
+              { name: 'ITEM_ID', type: 'string' },
+              { name: 'TIMESTAMP', type: 'long' },
+              { name: 'EVENT_TYPE', type: 'string' },
+            ]),
+          },
+        },
+      },
+      items: {
+        dataset: { serviceConfig: { name: `${g}-items` } },
+        schema: {
+          serviceConfig: {
+            name: `${g}-items-schema`,
+            domain,
+            schema: avro('Items', [
+              { name: 'ITEM_ID', type: 'string' },
+              { name: 'PRICE', type: 'float' },
+              { name: 'CATEGORY_L1', type: 'string', categorical: true },
+              { name: 'CREATION_TIMESTAMP', type: 'long' },
+            ]),
+          },
+        },
+      },
+    },
+    recommenders: [
+      {
+        serviceConfig: {
+          name: `${g}-for-you`,
+          recipeArn: 'arn:aws:personalize:::recipe/aws-ecomm-recommended-for-you',
+          tags: [{ tagKey: 'team', tagValue: 'recs' }],
+        },
+      },
+      {
+        serviceConfig: {
+          name: `${g}-popular-views`,
+          recipeArn: 'arn:aws:personalize:::recipe/aws-ecomm-popular-items-by-views',
+        },
+      },
+    ],
+  };
+  return {
+    datasetGroup: g,
+    config,
+    files: {
+      [`train/${g}/interactions.csv`]: csv(['USER_ID', 'ITEM_ID', 'TIMESTAMP', 'EVENT_TYPE'], interactions),
+      [`train/${g}/items.csv`]: csv(
+        ['ITEM_ID', 'PRICE', 'CATEGORY_L1', 'CREATION_TIMESTAMP'],
+        data.items.map((item) => [item.id, item.price, item.category, item.creationTimestamp]),
+      ),
+    },
+  };
+}
+
+beforeAll(async () => {
+  h = await startPipeline();
+  dir = await mkdtemp(join(tmpdir(), 'mpx-plan-import-'));
+  // Every resource kind of a custom dataset group, with two batch inference jobs of one solution (two base names).
+  upload = await retailUpload(group);
+  const config = upload.config as Json;
+  config.solutions[0].batchInferenceJobs.push({
+    serviceConfig: { jobName: `${group}-weekly`, numResults: 5 },
+    workflowConfig: { schedule: 'cron(0 6 ? * 2 *)' },
+  });
+  const files = { ...upload.files };
+  delete files[`batch/${group}/${personalization}/job_config.json`];
+  for (const job of [`${group}-nightly`, `${group}-weekly`])
+    files[`batch/${group}/${personalization}/${job}/job_config.json`] = Buffer.from('{"userId":"u1"}\n');
+  upload = { ...upload, files };
+  const domain = ecommerceUpload(domainGroup);
+  await uploadAll(h, upload);
+  await uploadAll(h, domain);
+  for (const g of [group, domainGroup]) {
+    const notification = await h.notificationFor(g);
+    if (notification?.status !== 'UPDATE COMPLETE')
+      throw new Error(`the run of ${g} failed: ${JSON.stringify(notification)}`);
+  }
+}, 240_000);
+
+afterAll(async () => {
+  await h?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('import-dataset-group --dry-run', () => {
+  let exported: { code: number; out: string[]; err: string[] };
+  let file: Json;
+
+  beforeAll(async () => {
+    exported = await exportGroup(group);
+    file = JSON.parse(exported.out.join('\n')) as Json;
+  });
+
+  it('prints a valid parameter file (JSON, 2-space) and uploads nothing', async () => {
+    expect(exported.code, exported.err.join('\n')).toBe(0);
+    expect(exported.out.join('\n')).toBe(JSON.stringify(file, null, 2));
+    expect(validate(exported.out.join('\n'))).toMatchObject({ ok: true, errors: [] });
+    const object = await h.cloud.clients.s3.send(
+      new GetObjectCommand({ Bucket: h.bucket, Key: `train/${group}/config.json` }),
+    );
+    expect(await object.Body?.transformToString()).toBe(JSON.stringify(upload.config, null, 2));
+  });
+
+  it('exports datasets with parsed schemas, import defaults, the event tracker and filters', () => {
+    const original = upload.config as Json;
+    expect(file.datasetGroup).toEqual(original.datasetGroup);
+    expect(file.datasets.serviceConfig).toEqual({ importMode: 'FULL', publishAttributionMetricsToS3: false });
+    for (const kind of ['interactions', 'items', 'users']) expect(file.datasets[kind]).toEqual(original.datasets[kind]);
+    expect(file.eventTracker).toEqual(original.eventTracker);
+    expect(file.filters).toEqual(
+      [...original.filters].sort((a: Json, b: Json) => (a.serviceConfig.name < b.serviceConfig.name ? -1 : 1)),
+    );
+  });
+
+  it('exports solutions with their version’s trainingMode, campaigns, schedules and one entry per batch job base', () => {
+    const solution = (name: string) => file.solutions.find((s: Json) => s.serviceConfig.name === name);
+    expect(solution(personalization)).toEqual({
+      serviceConfig: {
+        name: personalization,
+        recipeArn: 'arn:aws:personalize:::recipe/aws-user-personalization',
+        performHPO: false,
+        performAutoTraining: false,
+        performIncrementalUpdate: false,
+        solutionVersion: { trainingMode: 'FULL' },
+      },
+      workflowConfig: { schedules: { full: 'cron(0 2 ? * 1 *)' } },
+      campaigns: [{ serviceConfig: { name: `${group}-personalization-campaign`, minProvisionedTPS: 1 } }],
+      batchInferenceJobs: [
+        {
+          serviceConfig: { jobName: `${group}-nightly`, numResults: 25 },
+          workflowConfig: { schedule: 'cron(0 3 * * ? *)' },
+        },
+        {
+          serviceConfig: { jobName: `${group}-weekly`, numResults: 5 },
+          workflowConfig: { schedule: 'cron(0 6 ? * 2 *)' },
+        },
+      ],
+    });
+    expect(solution(`${group}-affinity`).batchSegmentJobs).toEqual([
+      { serviceConfig: { jobName: `${group}-affinity`, numResults: 10 } },
+    ]);
+    expect(solution(`${group}-related`).workflowConfig).toEqual({ schedules: { full: 'cron(0 4 ? * 1 *)' } });
+    expect(file.solutions.map((s: Json) => s.serviceConfig.name)).toEqual([
+      `${group}-affinity`,
+      personalization,
+      `${group}-popular`,
+      `${group}-related`,
+    ]);
+  });
+
+  it('round trip: the exported file plans to nothing to do', async () => {
+    const { code, plan: p } = await plan(file);
+    expect(code).toBe(0);
+    expect(p.datasetGroup).toBe(group);
+    expect(p.steps.filter((s) => !NOTHING.has(s.action))).toEqual([]);
+    expect(p.schedules).toMatchObject({ create: [], update: [], delete: [] });
+    expect(p.schedules.unchanged).toHaveLength(6);
+    expect(step(p, `batchInferenceJob:${group}-weekly`).action).toBe('reuse batch job');
+    expect(step(p, 'datasetImportJob:interactions').action).toBe('reuse import');
+
+    const text = await cli(async (io) => planCommand(await writeConfig(file), { stage: 'local' }, io));
+    expect(text.code).toBe(0);
+    expect(text.out.at(-1)).toMatch(/^Summary: nothing to do/);
+    expect(text.out[0]).toBe(`Plan for dataset group ${group} (data: s3://${h.bucket}/train/${group}/):`);
+  });
+
+  it('exports a domain dataset group with its recommenders (the original crashed on them)', async () => {
+    const domain = await exportGroup(domainGroup);
+    expect(domain.code, domain.err.join('\n')).toBe(0);
+    const exportedDomain = JSON.parse(domain.out.join('\n')) as Json;
+    expect(exportedDomain.datasetGroup.serviceConfig).toEqual({ name: domainGroup, domain: 'ECOMMERCE' });
+    expect(exportedDomain.datasets.items.schema.serviceConfig.domain).toBe('ECOMMERCE');
+    expect(exportedDomain.recommenders).toEqual([
+      {
+        serviceConfig: {
+          name: `${domainGroup}-for-you`,
+          recipeArn: 'arn:aws:personalize:::recipe/aws-ecomm-recommended-for-you',
+          recommenderConfig: { minRecommendationRequestsPerSecond: 1 },
+          tags: [{ tagKey: 'team', tagValue: 'recs' }],
+        },
+      },
+      {
+        serviceConfig: {
+          name: `${domainGroup}-popular-views`,
+          recipeArn: 'arn:aws:personalize:::recipe/aws-ecomm-popular-items-by-views',
+          recommenderConfig: { minRecommendationRequestsPerSecond: 1 },
+        },
+      },
+    ]);
+    const { plan: p } = await plan(exportedDomain);
+    expect(p.steps.filter((s) => !NOTHING.has(s.action))).toEqual([]);
+
+    exportedDomain.recommenders[1].serviceConfig.recommenderConfig.minRecommendationRequestsPerSecond = 3;
+    const changed = await plan(exportedDomain);
+    expect(step(changed.plan, `recommender:${domainGroup}-popular-views`)).toMatchObject({
+      action: 'update',
+      detail: 'recommenderConfig.minRecommendationRequestsPerSecond: expected 3, found 1',
+    });
+  });
+
+  it('adds and overrides schedules from the command line', async () => {
+    const result = await exportGroup(group, {
+      importSchedule: 'cron(0 7 * * ? *)',
+      fullSchedule: [`${group}-popular@delete`],
+      updateSchedule: [`${personalization}@rate(6 hours)`],
+    });
+    expect(result.code, result.err.join('\n')).toBe(0);
+    const overridden = JSON.parse(result.out.join('\n')) as Json;
+    expect(overridden.datasetGroup.workflowConfig).toEqual({ schedules: { import: 'cron(0 7 * * ? *)' } });
+    const solution = (name: string) => overridden.solutions.find((s: Json) => s.serviceConfig.name === name);
+    expect(solution(`${group}-popular`).workflowConfig).toEqual({ schedules: { full: 'delete' } });
+    expect(solution(personalization).workflowConfig).toEqual({
+      schedules: { full: 'cron(0 2 ? * 1 *)', update: 'rate(6 hours)' },
+    });
+    const { plan: p } = await plan(overridden);
+    expect(p.schedules).toMatchObject({
+      create: [`${group}.${personalization}.update`],
+      update: [`${group}.import`],
+      delete: [`${group}.${group}-popular.full`],
+    });
+  });
+});
+
+describe('plan on a changed file', () => {
+  let base: Json;
+  let changed: Plan;
+
+  beforeAll(async () => {
+    base = JSON.parse((await exportGroup(group)).out.join('\n')) as Json;
+    const file = structuredClone(base);
+    file.filters.push({
+      serviceConfig: {
+        name: `${group}-viewed`,
+        filterExpression: 'INCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("view")',
+      },
+    });
+    const notPurchased = file.filters.find((f: Json) => f.serviceConfig.name === `${group}-not-purchased`);
+    notPurchased.serviceConfig.filterExpression = 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")';
+    const personalizationSolution = file.solutions.find((s: Json) => s.serviceConfig.name === personalization);
+    personalizationSolution.campaigns[0].serviceConfig.minProvisionedTPS = 2;
+    const popular = file.solutions.find((s: Json) => s.serviceConfig.name === `${group}-popular`);
+    delete popular.workflowConfig;
+    changed = (await plan(file)).plan;
+  });
+
+  it('reports a new filter as create', () => {
+    expect(step(changed, `filter:${group}-viewed`)).toMatchObject({ action: 'create', kind: 'filter' });
+  });
+
+  it('reports a changed campaign minProvisionedTPS as update', () => {
+    expect(step(changed, `campaign:${group}-personalization-campaign`)).toMatchObject({
+      action: 'update',
+      detail: 'minProvisionedTPS: expected 2, found 1',
+    });
+  });
+
+  it('reports a changed filterExpression as drift, with expected and actual', () => {
+    expect(step(changed, `filter:${group}-not-purchased`)).toEqual({
+      stepId: `filter:${group}-not-purchased`,
+      kind: 'filter',
+      name: `${group}-not-purchased`,
+      action: 'drift',
+      detail:
+        'filterExpression: expected "EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN (\\"click\\")", found "EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN (\\"purchase\\")"',
+    });
+    // The schedules step waits for every step: with a failing filter, a run leaves the schedules alone.
+    expect(step(changed, 'schedules')).toMatchObject({ action: 'skip' });
+  });
+
+  it('reports a removed schedule as delete, the others unchanged', () => {
+    expect(changed.schedules).toEqual({
+      create: [],
+      update: [],
+      delete: [`${group}.${group}-popular.full`],
+      unchanged: expect.any(Array),
+    });
+    expect(changed.schedules.unchanged).toHaveLength(5);
+  });
+
+  it('re-uses everything else', () => {
+    const others = changed.steps.filter(
+      (s) =>
+        ![
+          `filter:${group}-viewed`,
+          `filter:${group}-not-purchased`,
+          `campaign:${group}-personalization-campaign`,
+          'schedules',
+        ].includes(s.stepId),
+    );
+    expect(others.filter((s) => !NOTHING.has(s.action))).toEqual([]);
+  });
+
+  it('says in text what a run would do and where it would fail', async () => {
+    const file = structuredClone(base);
+    file.filters[0].serviceConfig.filterExpression = 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("view")';
+    const text = await cli(async (io) => planCommand(await writeConfig(file), { stage: 'local' }, io));
+    expect(text.code).toBe(0);
+    expect(text.out).toContain(
+      `  drift            filter:${file.filters[0].serviceConfig.name} — filterExpression: expected "EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN (\\"view\\")", found ${JSON.stringify(base.filters[0].serviceConfig.filterExpression)}`,
+    );
+    expect(text.out.at(-2)).toMatch(
+      /^Summary: \d+ reuse, \d+ reuse import, .*1 drift.*; schedules: 0 to create, 0 to update, 0 to delete\.$/,
+    );
+    expect(text.out.at(-1)).toBe(
+      `A run of this file would fail at filter:${file.filters[0].serviceConfig.name}: change the file to match, or the resources by hand.`,
+    );
+  });
+});
+
+describe('a plan changes nothing', () => {
+  it('leaves Personalize, the schedules and the runs as they were, even for a new dataset group', async () => {
+    const p = h.personalize;
+    const snapshot = async () => {
+      const { datasetGroups } = await p.send(new ListDatasetGroupsCommand({}));
+      const groupArn = `arn:aws:personalize:us-east-1:000000000000:dataset-group/${group}`;
+      const { Filters } = await p.send(new ListFiltersCommand({ datasetGroupArn: groupArn }));
+      const solutionArn = `arn:aws:personalize:us-east-1:000000000000:solution/${personalization}`;
+      const { solutionVersions } = await p.send(new ListSolutionVersionsCommand({ solutionArn }));
+      const { campaigns } = await p.send(new ListCampaignsCommand({ solutionArn }));
+      const { campaign } = await p.send(
+        new DescribeCampaignCommand({ campaignArn: campaigns?.[0]?.campaignArn as string }),
+      );
+      const { batchInferenceJobs } = await p.send(
+        new ListBatchInferenceJobsCommand({ solutionVersionArn: solutionVersions?.[0]?.solutionVersionArn as string }),
+      );
+      const { Schedules } = await h.cloud.clients.scheduler.send(
+        new ListSchedulesCommand({ GroupName: h.cloud.outputs.ScheduleGroupName }),
+      );
+      const runs = await listRuns(h.state);
+      return {
+        groups: datasetGroups?.map((g) => g.name).sort(),
+        filters: Filters?.length,
+        versions: solutionVersions?.length,
+        campaign: [campaign?.minProvisionedTPS, campaign?.lastUpdatedDateTime?.toISOString()],
+        jobs: batchInferenceJobs?.length,
+        schedules: Schedules?.map((s) => `${s.Name} ${s.State} ${s.LastModificationDate?.toISOString()}`).sort(),
+        runs: runs.length,
+      };
+    };
+    const before = await snapshot();
+
+    const changedFile = JSON.parse((await exportGroup(group)).out.join('\n')) as Json;
+    changedFile.filters.push({
+      serviceConfig: {
+        name: `${group}-clicked`,
+        filterExpression: 'INCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")',
+      },
+    });
+    changedFile.solutions[1].campaigns[0].serviceConfig.minProvisionedTPS = 5;
+    changedFile.solutions[1].workflowConfig.schedules.update = 'cron(0 9 * * ? *)';
+    const changedPlan = await plan(changedFile);
+    expect(actions(changedPlan.plan)[`filter:${group}-clicked`]).toBe('create');
+    expect(changedPlan.plan.schedules.create).toEqual([`${group}.${personalization}.update`]);
+
+    // A dataset group that does not exist yet, with its data next to the file (not in S3): everything is created.
+    const fresh = await retailUpload('pi-new');
+    const local = await mkdtemp(join(dir, 'pi-new-'));
+    for (const kind of ['interactions', 'items', 'users'])
+      await writeFile(join(local, `${kind}.csv`), fresh.files[`train/pi-new/${kind}.csv`] as Buffer);
+    const file = join(local, 'config.json');
+    await writeFile(file, JSON.stringify(fresh.config));
+    const result = await cli((io) => planCommand(file, { stage: 'local', json: true }, io));
+    expect(result.code, result.err.join('\n')).toBe(0);
+    const newPlan = JSON.parse(result.out[0] as string) as Plan;
+    expect(
+      newPlan.steps.filter((s) => s.kind !== 'schedules' && !['create', 'run batch job'].includes(s.action)),
+    ).toEqual([]);
+    expect(step(newPlan, 'datasetImportJob:interactions').detail).toBe(
+      `import s3://${h.bucket}/train/pi-new/interactions.csv`,
+    );
+    expect(step(newPlan, 'schedules')).toMatchObject({ action: 'update' });
+    expect(newPlan.schedules.create).toHaveLength(5);
+    const text = await cli((io) => planCommand(file, { stage: 'local' }, io));
+    expect(text.out[0]).toBe(
+      `Plan for dataset group pi-new (data: ${local} (not in s3://${h.bucket}/train/pi-new/ yet: planned as if uploaded now)):`,
+    );
+
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('import-dataset-group, uploaded', () => {
+  it('uploads the file to the stack’s bucket, and the run it starts re-uses everything', async () => {
+    const before = new Set((await listRuns(h.state, group)).map((r) => r.runId));
+    const result = await cli((io) =>
+      importDatasetGroupCommand(
+        {
+          datasetGroup: group,
+          path: `train/${group}/config.json`,
+          fullSchedule: [],
+          updateSchedule: [],
+          stage: 'local',
+        },
+        io,
+      ),
+    );
+    expect(result.code, result.err.join('\n')).toBe(0);
+    expect(result.out[0]).toBe(`Uploaded s3://${h.bucket}/train/${group}/config.json (${group}).`);
+    const object = await h.cloud.clients.s3.send(
+      new GetObjectCommand({ Bucket: h.bucket, Key: `train/${group}/config.json` }),
+    );
+    const uploaded = (await object.Body?.transformToString()) as string;
+    expect(validate(uploaded).ok).toBe(true);
+
+    const notification = await h.notificationFor(group);
+    expect(notification).toMatchObject({ datasetGroup: group, status: 'UPDATE COMPLETE' });
+    const runId = notification?.runId as string;
+    expect(before.has(runId)).toBe(false);
+    const found = await readRun(h.state, runId);
+    const made = found?.steps.filter((s) => s.created === true && s.kind !== 'notify').map((s) => s.stepId);
+    expect(made).toEqual([]);
+  }, 120_000);
+});
+
+describe('plan after new data', () => {
+  it('re-imports the changed data, retrains what trains on it, updates campaigns and runs batch jobs', async () => {
+    const file = JSON.parse((await exportGroup(group)).out.join('\n')) as Json;
+    const fresh = await retailUpload(group, 99);
+    await h.upload(`train/${group}/interactions.csv`, fresh.files[`train/${group}/interactions.csv`] as Buffer);
+    const { plan: p } = await plan(file);
+    expect(actions(p)).toMatchObject({
+      'datasetImportJob:interactions': 're-import',
+      'datasetImportJob:items': 'reuse import',
+      'datasetImportJob:users': 'reuse import',
+      [`solutionVersion:${personalization}`]: 'retrain',
+      [`solutionVersion:${group}-popular`]: 'retrain',
+      [`campaign:${group}-personalization-campaign`]: 'update',
+      [`campaign:${group}-related-campaign`]: 'update',
+      [`batchInferenceJob:${group}-nightly`]: 'run batch job',
+      [`batchInferenceJob:${group}-weekly`]: 'run batch job',
+      [`batchSegmentJob:${group}-affinity`]: 'run batch job',
+      schedules: 'unchanged',
+    });
+    expect(step(p, `solutionVersion:${personalization}`).detail).toBe(
+      'FULL training: new data was imported since the latest version',
+    );
+    expect(step(p, `campaign:${group}-related-campaign`).detail).toMatch(
+      new RegExp(`^solutionVersionArn: expected "\\(new version of ${group}-related\\)", found "arn:aws:personalize:`),
+    );
+    expect(step(p, 'datasetImportJob:interactions').detail).toMatch(
+      /interactions\.csv was written at .*, after the latest ACTIVE import/,
+    );
+    // Nothing was started: the import jobs are the ones the first run made.
+    const { datasetImportJobs } = await h.personalize.send(
+      new ListDatasetImportJobsCommand({
+        datasetArn: `arn:aws:personalize:us-east-1:000000000000:dataset/${group}/INTERACTIONS`,
+      }),
+    );
+    expect(datasetImportJobs).toHaveLength(1);
+  });
+});
+
+describe('errors', () => {
+  it('an unknown dataset group exits 1 with the closest names', async () => {
+    const result = await exportGroup('pi-shopp');
+    expect(result).toMatchObject({ code: 1, out: [] });
+    expect(result.err).toEqual([
+      `mpx import-dataset-group: no dataset group pi-shopp in account 000000000000, region us-east-1; did you mean ${group}?`,
+    ]);
+    const none = await exportGroup('zzz-unrelated-name');
+    expect(none.code).toBe(1);
+    expect(none.err[0]).toMatch(/; dataset groups there: .*pi-shop/);
+  });
+
+  it('an invalid file exits 2 with every error, and plans nothing', async () => {
+    const file = await writeConfig({ datasetGroup: { serviceConfig: { name: group } }, datasets: {} });
+    const result = await cli((io) => planCommand(file, { stage: 'local' }, io));
+    expect(result.code).toBe(2);
+    expect(result.out).toEqual([]);
+    expect(result.err[0]).toMatch(/^mpx plan: .*config-\d+\.json has 1 error\(s\), so there is nothing to plan/);
+    expect(result.err[1]).toBe('  datasets.interactions: is required');
+
+    const broken = await writeConfig('{"datasetGroup": ');
+    expect((await cli((io) => planCommand(broken, { stage: 'local' }, io))).code).toBe(2);
+    expect((await cli((io) => planCommand(join(dir, 'missing.json'), { stage: 'local' }, io))).code).toBe(2);
+  });
+
+  it('bad schedule options exit 2 before anything is read', async () => {
+    const noAt = await exportGroup(group, { fullSchedule: ['cron(0 1 * * ? *)'] });
+    expect(noAt.code).toBe(2);
+    expect(noAt.err[0]).toMatch(/--full-schedule "cron\(0 1 \* \* \? \*\)": expected <solution>@<expression>/);
+    const unknown = await exportGroup(group, { updateSchedule: ['nope@rate(1 day)'] });
+    expect(unknown.code).toBe(2);
+    expect(unknown.err[0]).toMatch(
+      /--update-schedule nope@rate\(1 day\): no such solution in pi-shop \(its solutions: /,
+    );
+    const badCron = await exportGroup(group, { importSchedule: 'cron(0 1 * * *)' });
+    expect(badCron.code).toBe(2);
+  });
+
+  it('no stack exits 3, for both commands', async () => {
+    const planned = await cli(async (io) => planCommand(await writeConfig(upload.config), { stage: 'nowhere' }, io));
+    expect(planned.code).toBe(3);
+    expect(planned.err[0]).toMatch(/^mpx plan: no stack mpx-nowhere found/);
+    const imported = await exportGroup(group, { stage: 'nowhere' });
+    expect(imported.code).toBe(3);
+    expect(imported.err[0]).toMatch(/^mpx import-dataset-group: no stack mpx-nowhere found/);
+  });
+});
