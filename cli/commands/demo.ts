@@ -12,10 +12,11 @@ import { generateDataset } from '../../local/personalize/data/generate.js';
 import { writeDataset } from '../../local/personalize/data/write.js';
 import { REALISTIC, scaledProfile } from '../../local/personalize/profile.js';
 import { validate } from '../../shared/config/validate.js';
-import { nextFireTimes, parseScheduleExpression } from '../../shared/schedules/aws-schedule.js';
-import { configuredSchedules, describeTask } from '../../shared/schedules/from-config.js';
+import { describeTask } from '../../shared/schedules/from-config.js';
+import { readSchedules, scheduleNamePrefix } from '../../shared/schedules/reconcile.js';
 import { listRuns, readRun, type StateDeps, type StepRecord } from '../../shared/state/runs.js';
 import { type RunView, watchRun } from '../watch-run.js';
+import { scheduleView } from './schedules.js';
 import type { Output } from './validate.js';
 
 /**
@@ -174,7 +175,7 @@ async function runDemo(
       await showRecommendations(runtime, steps, io);
       await showBatchOutput(cloud, bucket, steps, io);
     }
-    showSchedules(config, io);
+    await showSchedules(cloud, io);
     await showNotification(cloud, inbox, io);
     io.out('');
     io.out(`Demo finished in ${seconds(started)} s.`);
@@ -276,15 +277,15 @@ async function showBatchOutput(
   for (const line of lines.slice(0, 3)) io.out(`  ${line.length > 150 ? `${line.slice(0, 147)}...` : line}`);
 }
 
-function showSchedules(config: NonNullable<ReturnType<typeof validate>['config']>, io: Output): void {
+/** The schedules the run put in EventBridge Scheduler for the group, as `mpx schedules list` shows them. */
+async function showSchedules(cloud: LocalCloud, io: Output): Promise<void> {
+  const deps = { scheduler: cloud.clients.scheduler, groupName: cloud.outputs.ScheduleGroupName as string };
+  const schedules = await readSchedules(deps, scheduleNamePrefix(DATASET_GROUP));
   io.out('');
-  io.out('Schedules in the parameter file (next fire times, UTC):');
-  for (const schedule of configuredSchedules(config)) {
-    const parsed = parseScheduleExpression(schedule.expression);
-    const next = parsed.ok
-      ? nextFireTimes(parsed.schedule, new Date(), 2).map((d) => d.toISOString().replace('.000Z', 'Z'))
-      : [];
-    io.out(`  ${describeTask(schedule.task)}: ${schedule.expression} → ${next.join(', ')}`);
+  io.out(`Schedules the run created in EventBridge Scheduler (group ${deps.groupName}; next fire times, UTC):`);
+  for (const view of schedules.map((s) => scheduleView(s, new Date()))) {
+    const task = view.task ? describeTask(view.task) : '?';
+    io.out(`  ${view.name}: ${task}, ${view.expression} → ${view.nextFireTimes.slice(0, 2).join(', ')}`);
   }
 }
 

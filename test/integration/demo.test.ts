@@ -22,7 +22,7 @@ describe('mpx demo', () => {
       'Recommendations for user u7 from retail-demo-personalization-campaign:',
       'with filter retail-demo-in-category',
       'Batch inference output s3://',
-      'Schedules in the parameter file (next fire times, UTC):',
+      'Schedules the run created in EventBridge Scheduler',
       'UPDATE COMPLETE: The personalization workflow for retail-demo completed successfully',
       'Demo finished in',
     ])
