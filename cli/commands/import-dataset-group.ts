@@ -40,7 +40,7 @@ import {
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type GetScheduleOutput, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { distance } from 'fastest-levenshtein';
-import { jobBaseOf, TIMESTAMP_SUFFIX_LENGTH } from '../../shared/config/names.js';
+import { jobBaseOf } from '../../shared/config/names.js';
 import type {
   BatchInferenceJobConfig,
   BatchSegmentJobConfig,
