@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readJson, sendAwsJson as sendJson } from './events.js';
+import { captureResponse, type RequestRecord, requestRecord } from './stats.js';
 
 /**
  * The local cloud's one endpoint. Each request is routed by the service in its
@@ -16,6 +17,8 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<voi
 export interface EdgeRoutes {
   /** Keyed by SigV4 service name: s3, sqs, sns, dynamodb, scheduler, personalize, events, monitoring, cloudformation, sts. */
   readonly services: Readonly<Record<string, Handler>>;
+  /** Told about every request once its answer is written (request statistics, local/stats.ts). */
+  readonly observe?: (record: RequestRecord) => void;
 }
 
 const TARGET_SERVICES: readonly [string, string][] = [
@@ -52,6 +55,12 @@ export function createEdgeHandler(routes: EdgeRoutes): Handler {
   return async (req, res) => {
     const service = serviceOf(req);
     const handler = routes.services[service];
+    const { observe } = routes;
+    if (observe) {
+      const at = Date.now();
+      const captured = captureResponse(res);
+      res.once('finish', () => observe(requestRecord(req, res, service, at, captured())));
+    }
     try {
       if (!handler) {
         await drain(req);

@@ -10,10 +10,11 @@ import { isEventsRequest } from '../personalize/events/http.js';
 import { createPersonalizeHttpHandler, isControlPlaneRequest } from '../personalize/http.js';
 import { type LatencyProfile, REALISTIC } from '../personalize/profile.js';
 import { isRuntimeRequest } from '../personalize/runtime/http.js';
-import { FunctionError, type InvocationLog } from '../runner/function.js';
+import { FunctionError, type InvocationLog, type LocalFunction } from '../runner/function.js';
 import { SchedulerEmulator } from '../scheduler/emulator.js';
 import { createSchedulerHttpHandler } from '../scheduler/http.js';
 import { type BackingServices, startBackingServices } from '../services/index.js';
+import { type RequestRecord, RequestStats, type RequestStatsSnapshot } from '../stats.js';
 import { type EdgeClients, edgeClients, LOCAL_CREDENTIALS } from './clients.js';
 import { type DeployedStack, deployStack, type LocalFaults } from './deployer.js';
 import { packageProject } from './package.js';
@@ -51,6 +52,39 @@ export interface LocalCloudOptions {
   readonly functionEnvironment?: Readonly<Record<string, string>>;
   /** Faults injected on purpose (tests). */
   readonly faults?: LocalFaults;
+  /**
+   * Count requests by service and operation, Personalize Describe calls by
+   * ARN and DynamoDB capacity units (`stats()`; benchmarks). Off by default:
+   * measuring capacity asks dynalite for it on every item request.
+   */
+  readonly collectStats?: boolean;
+}
+
+/** What the deployed functions used since the last reset. */
+export interface FunctionStats {
+  readonly invocations: number;
+  /** Handler milliseconds, each invocation rounded up to 1 ms (Lambda's billing). */
+  readonly billedMs: number;
+  readonly memoryMb: number;
+  /** Init milliseconds of each cold start. */
+  readonly coldStartsMs: readonly number[];
+}
+
+/** An SQS event source mapping's polling since the last reset. */
+export interface PollerStats {
+  readonly receives: number;
+  readonly emptyReceives: number;
+  readonly batches: number;
+}
+
+export interface LocalCloudStats extends RequestStatsSnapshot {
+  /** Whether requests are counted (`collectStats`); the counters below always are. */
+  readonly collecting: boolean;
+  readonly functions: Readonly<Record<string, FunctionStats>>;
+  /** By queue name. */
+  readonly pollers: Readonly<Record<string, PollerStats>>;
+  /** Events the Scheduler emulator delivered to a target. */
+  readonly schedulerInvocations: number;
 }
 
 export interface LocalCloud {
@@ -66,6 +100,11 @@ export interface LocalCloud {
   readonly clients: EdgeClients;
   /** How the project was packaged: reused from `.serverless/<stage>/` or built, and seconds spent. */
   readonly packaging: { readonly reused: boolean; readonly seconds: number } | undefined;
+  /** Request statistics since the start or the last `resetStats()` (requests only with `collectStats`). */
+  stats(): LocalCloudStats;
+  resetStats(): void;
+  /** Calls `listener` with every request the edge answers (with `collectStats`); returns the unsubscribe function. */
+  onRequest(listener: (record: RequestRecord) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -86,7 +125,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
   // The edge listens first: queue URLs and clients need its address; routes fill in as services start.
   const routes: Record<string, Handler> = {};
-  const edge = await startEdge(createEdgeHandler({ services: routes }), options.port ?? DEFAULT_PORT, options.host);
+  const requestStats = options.collectStats ? new RequestStats() : undefined;
+  const edge = await startEdge(
+    createEdgeHandler({
+      services: routes,
+      ...(requestStats ? { observe: (record: RequestRecord) => requestStats.record(record) } : {}),
+    }),
+    options.port ?? DEFAULT_PORT,
+    options.host,
+  );
   const endpoint = edge.endpoint;
   const stops: (() => Promise<void>)[] = [() => edge.close()];
   const stopAll = async () => {
@@ -117,6 +164,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       onError: (error) => log(`local services: ${(error as Error).message}`),
     });
     stops.push(() => services.stop());
+    if (requestStats)
+      services.observeDynamoCapacity((operation, read, write) => requestStats.dynamodbCapacity(operation, read, write));
 
     // Imports read S3 through the edge like any client.
     const personalizeS3 = new S3Client({ endpoint, region, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
@@ -131,11 +180,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => personalize.close());
 
     const events = await EventsEmulator.start(join(dataDir, 'events'), region, account);
+    let schedulerInvocations = 0;
     const scheduler = await SchedulerEmulator.start({
       dataDir: join(dataDir, 'scheduler'),
       region,
       account,
       deliver: async (delivery) => {
+        schedulerInvocations += 1;
         await ready;
         await deliverScheduled(
           delivery.destinationArn,
@@ -165,7 +216,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     }
 
     const metricsFile = join(dataDir, 'metrics.jsonl');
-    const personalizeHandler = createPersonalizeHttpHandler(personalize);
+    const personalizeHandler = createPersonalizeHttpHandler(
+      personalize,
+      requestStats ? (operation, input) => requestStats.personalizeCall(operation, input) : undefined,
+    );
     Object.assign(routes, {
       s3: (req, res) => services.handle('s3', req, res),
       sqs: (req, res) => services.handle('sqs', req, res),
@@ -268,6 +322,66 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     }
     deployed();
 
+    const counters = () => {
+      const functions = [...(stack?.functions ?? new Map<string, LocalFunction>())].map(
+        ([name, fn]) =>
+          [name, { invocations: fn.invocations, billedMs: fn.billedMs, coldStarts: fn.coldStarts.length }] as const,
+      );
+      const pollers = (stack?.mappings ?? []).map(
+        (m) =>
+          [
+            m.spec.queueArn.split(':').pop() as string,
+            { receives: m.receives, emptyReceives: m.emptyReceives, batches: m.batches },
+          ] as const,
+      );
+      return { functions: new Map(functions), pollers: new Map(pollers), schedulerInvocations };
+    };
+    let baseline = counters();
+    let since = new Date();
+    const stats = (): LocalCloudStats => {
+      const now = counters();
+      const functions = Object.fromEntries(
+        [...(stack?.functions ?? new Map<string, LocalFunction>())].map(([name, fn]) => {
+          const before = baseline.functions.get(name) ?? { invocations: 0, billedMs: 0, coldStarts: 0 };
+          return [
+            name,
+            {
+              invocations: fn.invocations - before.invocations,
+              billedMs: fn.billedMs - before.billedMs,
+              memoryMb: fn.spec.memoryMb,
+              coldStartsMs: fn.coldStarts.slice(before.coldStarts),
+            },
+          ];
+        }),
+      );
+      const pollers = Object.fromEntries(
+        [...now.pollers].map(([queue, counts]) => {
+          const before = baseline.pollers.get(queue) ?? { receives: 0, emptyReceives: 0, batches: 0 };
+          return [
+            queue,
+            {
+              receives: counts.receives - before.receives,
+              emptyReceives: counts.emptyReceives - before.emptyReceives,
+              batches: counts.batches - before.batches,
+            },
+          ];
+        }),
+      );
+      const requests = requestStats?.snapshot() ?? {
+        since: since.toISOString(),
+        requests: {},
+        describes: {},
+        dynamodbCapacity: {},
+      };
+      return {
+        ...requests,
+        collecting: requestStats !== undefined,
+        functions,
+        pollers,
+        schedulerInvocations: now.schedulerInvocations - baseline.schedulerInvocations,
+      };
+    };
+
     return {
       endpoint,
       port: edge.port,
@@ -280,6 +394,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       services,
       clients,
       packaging,
+      stats,
+      resetStats: () => {
+        requestStats?.reset();
+        baseline = counters();
+        since = new Date();
+      },
+      onRequest: (listener) => requestStats?.onRequest(listener) ?? (() => undefined),
       stop: stopAll,
     };
   }

@@ -74,6 +74,9 @@ export class SqsMapping {
   private readonly loops: Promise<void>[] = [];
   /** Batches handed to the function, for tests and the CLI. */
   batches = 0;
+  /** ReceiveMessage calls made, and how many of them returned nothing (request statistics). */
+  receives = 0;
+  emptyReceives = 0;
 
   constructor(
     readonly spec: SqsMappingSpec,
@@ -100,6 +103,8 @@ export class SqsMapping {
           MessageAttributeNames: ['All'],
         }),
       );
+      this.receives += 1;
+      if (!Messages?.length) this.emptyReceives += 1;
       batch.push(...(Messages ?? []));
       if (!Messages?.length && batch.length > 0) break;
     } while (!this.stopped && batch.length > 0 && batch.length < this.spec.batchSize && Date.now() < deadline);

@@ -40,7 +40,14 @@ async function readBody(req: IncomingMessage): Promise<string> {
 const send = (res: ServerResponse, status: number, body: unknown, errorType?: string) =>
   sendJson(res, status, body, 'application/x-amz-json-1.1', errorType);
 
-export function createPersonalizeHttpHandler(emulator: PersonalizeEmulator) {
+/**
+ * The control plane's HTTP handler. `observe` (request statistics, local/stats.ts)
+ * is told each operation and its parsed input before it runs.
+ */
+export function createPersonalizeHttpHandler(
+  emulator: PersonalizeEmulator,
+  observe?: (operation: string, input: unknown) => void,
+) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (isEventsRequest(req)) return emulator.handleEvents(req, res);
     if (isRuntimeRequest(req)) return emulator.handleRuntime(req, res);
@@ -62,7 +69,9 @@ export function createPersonalizeHttpHandler(emulator: PersonalizeEmulator) {
         }
       }
       const region = regionOf(req);
-      const output = await emulator.call(target.slice(TARGET_PREFIX.length), input, region ? { region } : {});
+      const operation = target.slice(TARGET_PREFIX.length);
+      observe?.(operation, input);
+      const output = await emulator.call(operation, input, region ? { region } : {});
       send(res, 200, output ?? {});
     } catch (error) {
       const apiError =

@@ -50,6 +50,8 @@ export class LocalFunction {
   /** Milliseconds each cold start spent loading the bundle. */
   readonly coldStarts: number[] = [];
   invocations = 0;
+  /** Milliseconds of handler time, each invocation rounded up to 1 ms as Lambda bills it (init excluded). */
+  billedMs = 0;
 
   constructor(
     readonly spec: FunctionSpec,
@@ -61,6 +63,11 @@ export class LocalFunction {
     const run = this.queue.then(() => this.invokeNow(event));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Resolves once every invocation asked for so far has ended. */
+  idle(): Promise<void> {
+    return this.queue.then(() => undefined);
   }
 
   private start(): Promise<void> {
@@ -135,8 +142,13 @@ export class LocalFunction {
     const worker = this.worker as Worker;
     const id = randomUUID();
     const timeoutMs = this.spec.timeoutSeconds * 1000;
+    const began = performance.now();
+    const bill = () => {
+      this.billedMs += Math.max(1, Math.ceil(performance.now() - began));
+    };
     return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
+        bill();
         this.pending.delete(id);
         reject(
           new FunctionError(`Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`, 'Sandbox.Timedout'),
@@ -147,10 +159,12 @@ export class LocalFunction {
       this.pending.set(id, {
         resolve: (value) => {
           clearTimeout(timer);
+          bill();
           resolve(value);
         },
         reject: (error) => {
           clearTimeout(timer);
+          bill();
           reject(error);
         },
       });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { DynamoDbService } from './dynamodb/dynamodb-service.js';
+import { type CapacityObserver, DynamoDbService } from './dynamodb/dynamodb-service.js';
 import { UnsupportedAccountError } from './errors.js';
 import { FAUXQS_ACCOUNT } from './fauxqs-internals.js';
 import type { JournalStats } from './journal.js';
@@ -55,6 +55,8 @@ export interface BackingServices {
    * the unsubscribe function.
    */
   onObjectCreated(listener: ObjectCreatedListener): () => void;
+  /** Tells `observer` the capacity units of DynamoDB item reads and writes (undefined stops it; local/stats.ts). */
+  observeDynamoCapacity(observer: CapacityObserver | undefined): void;
   /** Creates an SQS queue, or sets `attributes` on the existing one. */
   createQueue(name: string, attributes?: Record<string, string>): Promise<QueueCoordinates>;
   /** Creates an SNS topic, or sets `attributes` on the existing one; resolves with its ARN. */
@@ -141,6 +143,9 @@ export async function startBackingServices(options: BackingServicesOptions): Pro
       }
     },
     onObjectCreated: (listener) => messaging.onObjectCreated(listener),
+    observeDynamoCapacity: (observer) => {
+      dynamodb.capacityObserver = observer;
+    },
     createQueue: (name, attributes) => messaging.createQueue(name, attributes),
     createTopic: (name, attributes) => messaging.createTopic(name, attributes),
     subscribe: (topicArn, queueArn, subscribeOptions) => messaging.subscribe(topicArn, queueArn, subscribeOptions),

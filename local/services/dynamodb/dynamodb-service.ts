@@ -14,7 +14,7 @@ import {
   send,
   type Upstream,
 } from '../http-forward.js';
-import { DynaliteClient, type DynamoResult, dynamoError, type JsonObject } from './dynalite-client.js';
+import { DynaliteClient, type DynamoResult, dynamoError, errorName, type JsonObject } from './dynalite-client.js';
 import { coalesced, ReadWriteLock } from './read-write-lock.js';
 import { TimeToLive } from './time-to-live.js';
 import { TransactionCoordinator } from './transactions.js';
@@ -50,6 +50,12 @@ const WRITES = new Set([
   'UntagResource',
 ]);
 const TABLE_CHANGES = new Set(['CreateTable', 'UpdateTable', 'DeleteTable']);
+/** Item operations whose capacity units a capacity observer is told (transactions are not measured). */
+const CAPACITY_READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem']);
+const CAPACITY_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
+
+/** Told the capacity units of each measured request (request statistics, local/stats.ts). */
+export type CapacityObserver = (operation: string, readUnits: number, writeUnits: number) => void;
 const BODY_LIMIT = 16 * 1024 * 1024;
 const SETTLE_TIMEOUT_MS = 10_000;
 
@@ -74,6 +80,13 @@ interface Parts {
 
 export class DynamoDbService {
   private readonly sweeper: NodeJS.Timeout | undefined;
+  /**
+   * When set, item reads and writes ask dynalite for their consumed capacity
+   * (unless the client asked itself), report it here, and the answer is
+   * returned without it, as the client asked. A write refused by its
+   * condition counts 1 write unit, as DynamoDB bills it.
+   */
+  capacityObserver: CapacityObserver | undefined;
 
   private constructor(
     private readonly parts: Parts,
@@ -151,15 +164,30 @@ export class DynamoDbService {
       }
       default:
         await lock.shared(async () => {
+          const observer = this.capacityObserver;
+          const measured =
+            observer && (CAPACITY_READS.has(operation) || CAPACITY_WRITES.has(operation))
+              ? askCapacity(raw)
+              : undefined;
           const upstream = await forward(this.parts.upstream, {
             method: req.method ?? 'POST',
             path: req.url ?? '/',
             headers: forwardableHeaders(req.headers),
-            body: raw,
+            body: measured?.raw ?? raw,
           });
           let body = await readBody(upstream);
           const status = upstream.statusCode ?? 502;
           const headers = responseHeaders(upstream.headers);
+          if (observer && measured) {
+            const taken = takeCapacity(body, measured.strip);
+            const refused = status === 400 && errorName(parseObject(body) ?? {}) === 'ConditionalCheckFailedException';
+            const units = status === 200 ? taken.units : refused ? 1 : 0;
+            observer(operation, CAPACITY_READS.has(operation) ? units : 0, CAPACITY_WRITES.has(operation) ? units : 0);
+            if (measured.strip && status === 200) {
+              body = taken.body;
+              headers['x-amz-crc32'] = String(crc32(body));
+            }
+          }
           if (status === 200) {
             const tableName = parseObject(raw)?.TableName;
             if (TABLE_CHANGES.has(operation) && typeof tableName === 'string') {
@@ -239,6 +267,29 @@ async function syncLevelLog(dir: string): Promise<void> {
       await handle?.close();
     }
   }
+}
+
+/** The request with `ReturnConsumedCapacity: TOTAL` added, and whether the answer must lose it again. */
+function askCapacity(raw: Buffer): { raw: Buffer; strip: boolean } | undefined {
+  const input = parseObject(raw);
+  if (!input) return undefined;
+  if (input.ReturnConsumedCapacity === 'TOTAL' || input.ReturnConsumedCapacity === 'INDEXES')
+    return { raw, strip: false };
+  return { raw: Buffer.from(JSON.stringify({ ...input, ReturnConsumedCapacity: 'TOTAL' })), strip: true };
+}
+
+/** The capacity units an answer reports (one object, or one per table in batches), and the answer without them. */
+function takeCapacity(body: Buffer, strip: boolean): { units: number; body: Buffer } {
+  const answer = parseObject(body);
+  const consumed = answer?.ConsumedCapacity;
+  if (!answer || consumed === undefined) return { units: 0, body };
+  const units = (Array.isArray(consumed) ? consumed : [consumed]).reduce(
+    (sum: number, c) => sum + Number((c as { CapacityUnits?: number }).CapacityUnits ?? 0),
+    0,
+  );
+  if (!strip) return { units, body };
+  const { ConsumedCapacity: _taken, ...rest } = answer;
+  return { units, body: Buffer.from(JSON.stringify(rest)) };
 }
 
 function parseObject(raw: Buffer): JsonObject | undefined {
