@@ -58,6 +58,8 @@ export type StepDesired =
     }
   | {
       readonly kind: 'campaign';
+      /** The solution whose version the campaign serves (its input `solutionVersion:<solution>`). */
+      readonly solutionName?: string;
       readonly serviceConfig: Service<CampaignConfig>;
       /** The solution's promotion gate: a new version must reach minRatio × the current one's metric. */
       readonly promotion?: { readonly metric: string; readonly minRatio: number };
@@ -68,6 +70,7 @@ export type StepDesired =
     }
   | {
       readonly kind: 'batchInferenceJob';
+      readonly solutionName?: string;
       readonly jobBaseName: string;
       /** `s3://bucket/batch/<dsg>/<solution>/job_config.json` (or the job's own folder). */
       readonly inputPath: string;
@@ -80,6 +83,7 @@ export type StepDesired =
     }
   | {
       readonly kind: 'batchSegmentJob';
+      readonly solutionName?: string;
       readonly jobBaseName: string;
       readonly inputPath: string;
       readonly outputPrefix: string;
@@ -116,6 +120,16 @@ export function inputArns(inputs: Readonly<Record<string, string>>, kind: string
   return Object.entries(inputs)
     .filter(([stepId]) => stepId === kind || stepId.startsWith(`${kind}:`))
     .map(([, arn]) => arn);
+}
+
+/**
+ * The version a campaign or batch job runs on: its own solution's, by step id,
+ * when the step names its solution — a step may wait for other versions too
+ * (the reference policy's barriers) — else the only version input.
+ */
+export function versionInput(inputs: Readonly<Record<string, string>>, solutionName: string | undefined): string {
+  const own = solutionName === undefined ? undefined : inputs[`solutionVersion:${solutionName}`];
+  return own ?? inputArn(inputs, 'solutionVersion');
 }
 
 /** The ARN of the input produced by a step of `kind` (`datasetGroup`, `schema`, `solutionVersion`…). */

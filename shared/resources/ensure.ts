@@ -1,7 +1,7 @@
 import { failed, pending, type StepOutcome } from '../workflow/outcome.js';
 import { ensureCampaign } from './campaign.js';
 import { ensureDataset } from './dataset.js';
-import { type EnsureContext, inputArn, inputArns, type ResourceDesired } from './desired.js';
+import { type EnsureContext, inputArn, inputArns, type ResourceDesired, versionInput } from './desired.js';
 import { datasetGroupDriver, filterDriver, schemaDriver, solutionDriver } from './drivers.js';
 import { ensureEventTracker } from './event-tracker.js';
 import { ensureBatchInferenceJob, ensureBatchSegmentJob, ensureDatasetImportJob } from './jobs.js';
@@ -83,7 +83,7 @@ function ensureResource(desired: ResourceDesired, ctx: EnsureContext): Promise<S
       );
     case 'campaign':
       return ensureCampaign(client, scope, {
-        solutionVersionArn: inputArn(inputs, 'solutionVersion'),
+        solutionVersionArn: versionInput(inputs, desired.solutionName),
         serviceConfig: desired.serviceConfig,
         ...(desired.promotion ? { promotion: desired.promotion } : {}),
       });
@@ -95,7 +95,7 @@ function ensureResource(desired: ResourceDesired, ctx: EnsureContext): Promise<S
     case 'batchInferenceJob':
     case 'batchSegmentJob': {
       const job = {
-        solutionVersionArn: inputArn(inputs, 'solutionVersion'),
+        solutionVersionArn: versionInput(inputs, desired.solutionName),
         jobBaseName: desired.jobBaseName,
         inputPath: desired.inputPath,
         outputPrefix: desired.outputPrefix,

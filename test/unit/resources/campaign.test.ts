@@ -210,3 +210,15 @@ describe('campaign driver', () => {
     expect(await ensureStep(desired, ensureContext(inputs))).toEqual({ type: 'pending', status: 'THROTTLED' });
   });
 });
+
+describe('which version a campaign serves', () => {
+  it('is its own solution’s, even when the step also waited for other versions (the reference policy)', async () => {
+    const { versionInput } = await import('../../../shared/resources/desired.js');
+    const inputs = {
+      'solutionVersion:ranking': 'arn:ranking/v1',
+      'solutionVersion:up': 'arn:up/v7',
+    };
+    expect(versionInput(inputs, 'up')).toBe('arn:up/v7');
+    expect(versionInput({ 'solutionVersion:up': 'arn:up/v7' }, undefined)).toBe('arn:up/v7');
+  });
+});
