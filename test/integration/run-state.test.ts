@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud/index.js';
@@ -19,6 +18,7 @@ import {
 } from '../../shared/state/runs.js';
 import { planRun } from '../../shared/workflow/plan.js';
 import { seedConfigText } from '../fixtures/configs.js';
+import { createRunsTable } from '../support/runs-table.js';
 
 /** Run state on DynamoDB (the local cloud's): duplicate and concurrent completions release each step exactly once. */
 
@@ -34,32 +34,7 @@ const plan = planRun(
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'mpx-state-'));
   cloud = await startLocalCloud({ dataDir, projectDir: false, port: 0, profile: INSTANT });
-  await cloud.clients.dynamodb.send(
-    new CreateTableCommand({
-      TableName: 'runs',
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-        { AttributeName: 'gsi1pk', AttributeType: 'S' },
-        { AttributeName: 'gsi1sk', AttributeType: 'S' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'gsi1',
-          KeySchema: [
-            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
+  await createRunsTable(cloud.clients.dynamodb, 'runs');
   deps = { db: DynamoDBDocumentClient.from(cloud.clients.dynamodb), table: 'runs', now: () => new Date() };
 }, 60_000);
 

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import {
   DescribeDatasetImportJobCommand,
@@ -37,6 +36,7 @@ import { type FinishOutcome, type FinishRunDeps, finishRunMessage } from '../../
 import type { FinishMessage, RunRequestMessage, StepMessage } from '../../shared/workflow/messages.js';
 import { type RunStepDeps, runStep, type StepRunResult } from '../../shared/workflow/run-step.js';
 import { type StartOutcome, type StartRunDeps, startRun } from '../../shared/workflow/start-run.js';
+import { createRunsTable } from '../support/runs-table.js';
 import { interactionsCsv } from '../support/s3.js';
 
 /**
@@ -63,32 +63,7 @@ let state: StateDeps;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'mpx-step-runner-'));
   cloud = await startLocalCloud({ dataDir, projectDir: false, port: 0, account: ACCOUNT, profile: PROFILE });
-  await cloud.clients.dynamodb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-        { AttributeName: 'gsi1pk', AttributeType: 'S' },
-        { AttributeName: 'gsi1sk', AttributeType: 'S' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'gsi1',
-          KeySchema: [
-            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
+  await createRunsTable(cloud.clients.dynamodb, TABLE);
   await cloud.clients.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   personalize = new PersonalizeClient({
     endpoint: cloud.endpoint,
