@@ -15,9 +15,9 @@ import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDatasetGroupCommand } from '../../cli/commands/import-dataset-group.js';
 import { planCommand } from '../../cli/commands/plan.js';
-import { generateDataset } from '../../local/personalize/data/generate.js';
 import { validate } from '../../shared/config/validate.js';
 import { listRuns, readRun } from '../../shared/state/runs.js';
+import { ecommerceUpload } from '../support/domain.js';
 import {
   type GeneratedUpload,
   type PipelineHarness,
@@ -97,92 +97,6 @@ const step = (p: Plan, stepId: string) => p.steps.find((s) => s.stepId === stepI
 const actions = (p: Plan) => Object.fromEntries(p.steps.map((s) => [s.stepId, s.action]));
 const NOTHING = new Set(['reuse', 'reuse import', 'reuse version', 'reuse batch job', 'unchanged']);
 
-/** The ECOMMERCE data set and parameter file of a domain dataset group with two recommenders. */
-function ecommerceUpload(g: string): GeneratedUpload {
-  const data = generateDataset({ users: 100, items: 60, interactions: 3000, seed: 11 });
-  const avro = (name: string, fields: object[]) => ({
-    type: 'record',
-    name,
-    namespace: 'com.amazonaws.personalize.schema',
-    fields,
-    version: '1.0',
-  });
-  const eventType = { view: 'View', click: 'AddToCart', purchase: 'Purchase' } as const;
-  const csv = (header: string[], rows: (string | number)[][]) =>
-    Buffer.from(`${[header.join(','), ...rows.map((r) => r.join(','))].join('\n')}\n`);
-  const interactions: (string | number)[][] = [];
-  for (const row of data.interactions()) {
-    interactions.push([
-      data.users[row.userIndex]?.id ?? '',
-      data.items[row.itemIndex]?.id ?? '',
-      row.timestamp,
-      eventType[row.eventType],
-    ]);
-  }
-  const domain = 'ECOMMERCE';
-  const config = {
-    datasetGroup: { serviceConfig: { name: g, domain } },
-    datasets: {
-      interactions: {
-        dataset: { serviceConfig: { name: `${g}-interactions` } },
-        schema: {
-          serviceConfig: {
-            name: `${g}-interactions-schema`,
-            domain,
-            schema: avro('Interactions', [
-              { name: 'USER_ID', type: 'string' },
-              { name: 'ITEM_ID', type: 'string' },
-              { name: 'TIMESTAMP', type: 'long' },
-              { name: 'EVENT_TYPE', type: 'string' },
-            ]),
-          },
-        },
-      },
-      items: {
-        dataset: { serviceConfig: { name: `${g}-items` } },
-        schema: {
-          serviceConfig: {
-            name: `${g}-items-schema`,
-            domain,
-            schema: avro('Items', [
-              { name: 'ITEM_ID', type: 'string' },
-              { name: 'PRICE', type: 'float' },
-              { name: 'CATEGORY_L1', type: 'string', categorical: true },
-              { name: 'CREATION_TIMESTAMP', type: 'long' },
-            ]),
-          },
-        },
-      },
-    },
-    recommenders: [
-      {
-        serviceConfig: {
-          name: `${g}-for-you`,
-          recipeArn: 'arn:aws:personalize:::recipe/aws-ecomm-recommended-for-you',
-          tags: [{ tagKey: 'team', tagValue: 'recs' }],
-        },
-      },
-      {
-        serviceConfig: {
-          name: `${g}-popular-views`,
-          recipeArn: 'arn:aws:personalize:::recipe/aws-ecomm-popular-items-by-views',
-        },
-      },
-    ],
-  };
-  return {
-    datasetGroup: g,
-    config,
-    files: {
-      [`train/${g}/interactions.csv`]: csv(['USER_ID', 'ITEM_ID', 'TIMESTAMP', 'EVENT_TYPE'], interactions),
-      [`train/${g}/items.csv`]: csv(
-        ['ITEM_ID', 'PRICE', 'CATEGORY_L1', 'CREATION_TIMESTAMP'],
-        data.items.map((item) => [item.id, item.price, item.category, item.creationTimestamp]),
-      ),
-    },
-  };
-}
-
 beforeAll(async () => {
   h = await startPipeline();
   dir = await mkdtemp(join(tmpdir(), 'mpx-plan-import-'));
@@ -199,6 +113,8 @@ beforeAll(async () => {
     files[`batch/${group}/${personalization}/${job}/job_config.json`] = Buffer.from('{"userId":"u1"}\n');
   upload = { ...upload, files };
   const domain = ecommerceUpload(domainGroup);
+  // Tags on a recommender, so the export of tags is exercised too.
+  (domain.config as Json).recommenders[0].serviceConfig.tags = [{ tagKey: 'team', tagValue: 'recs' }];
   await uploadAll(h, upload);
   await uploadAll(h, domain);
   for (const g of [group, domainGroup]) {
