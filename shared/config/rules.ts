@@ -44,7 +44,29 @@ export function checkRules(doc: unknown): RuleFindings {
   checkDomain(doc, error);
   checkSolutions(doc, error, warn);
   checkFilters(doc, error);
+  checkIdleMaxAges(doc, warn);
   return { errors, warnings };
+}
+
+/**
+ * maxAge keys the original accepted where mpx has a stricter rule: they stay
+ * valid (drop-in files), and the file's author learns they change nothing.
+ */
+function checkIdleMaxAges(doc: unknown, warn: Report): void {
+  if (at(doc, 'datasetGroup', 'workflowConfig', 'maxAge') !== undefined)
+    warn(
+      ['datasetGroup', 'workflowConfig', 'maxAge'],
+      'changes nothing in mpx: a dataset is re-imported when its data changed since the last import, whatever that import’s age, and never otherwise',
+    );
+  items(doc, 'solutions').forEach((solution, i) => {
+    items(solution, 'campaigns').forEach((campaign, j) => {
+      if (at(campaign, 'workflowConfig', 'maxAge') !== undefined)
+        warn(
+          ['solutions', i, 'campaigns', j, 'workflowConfig', 'maxAge'],
+          'changes nothing in mpx: a campaign is updated to each new solution version and never re-created by age; set maxAge on the solution to retrain by age',
+        );
+    });
+  });
 }
 
 function checkDuplicateNames(doc: unknown, error: Report): void {

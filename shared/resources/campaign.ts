@@ -30,7 +30,10 @@ export type PromotionVerdict =
   | { readonly promote: true; readonly note?: string }
   | { readonly promote: false; readonly note: string };
 
-/** The promotion gate (pure): both versions' values of the gate's metric decide. */
+/** Whether a campaign step's note says the gate held a new version back (the run must say so, even when quiet). */
+export const isHeldPromotion = (note: string | undefined): boolean => note?.startsWith('held') === true;
+
+/** The promotion gate (pure): both versions' values of the gate's metric decide. Notes of held versions start with "held". */
 export function promotionVerdict(
   promotion: { readonly metric: string; readonly minRatio: number },
   candidate: { readonly arn: string; readonly value: number | undefined },

@@ -91,8 +91,18 @@ export interface Handover {
   readonly superseded: readonly { readonly runId: string; readonly by: string }[];
 }
 
-/** Releases the lock held by `runId` and hands it to the next waiting run (see `nextInLine`). */
-export async function releaseLock(deps: StateDeps, datasetGroup: string, runId: string): Promise<Handover> {
+/**
+ * Releases the lock held by `runId` and hands it to the next waiting run (see
+ * `nextInLine`). `settle` records the superseded runs *before* they leave the
+ * queue, so a crash in between cannot leave one waiting forever; it must be
+ * idempotent (a lost race reads the queue again and settles again).
+ */
+export async function releaseLock(
+  deps: StateDeps,
+  datasetGroup: string,
+  runId: string,
+  settle: (superseded: Handover['superseded']) => Promise<void> = async () => undefined,
+): Promise<Handover> {
   const current = await deps.db.send(
     new GetCommand({ TableName: deps.table, Key: lockKey(datasetGroup), ConsistentRead: true }),
   );
@@ -102,6 +112,10 @@ export async function releaseLock(deps: StateDeps, datasetGroup: string, runId: 
   const waiting = (current.Item.waiting ?? []) as string[];
   const kinds = (current.Item.kinds ?? {}) as Record<string, string>;
   const { next, superseded, rest } = nextInLine(waiting, kinds);
+  const by = (superseded: string) =>
+    waiting.filter((r) => (kinds[r] ?? r) === (kinds[superseded] ?? superseded)).at(-1) as string;
+  const replaced = superseded.map((r) => ({ runId: r, by: by(r) }));
+  await settle(replaced);
   try {
     await deps.db.send(
       new UpdateCommand({
@@ -126,12 +140,10 @@ export async function releaseLock(deps: StateDeps, datasetGroup: string, runId: 
       }),
     );
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return releaseLock(deps, datasetGroup, runId);
+    if (error instanceof ConditionalCheckFailedException) return releaseLock(deps, datasetGroup, runId, settle);
     throw error;
   }
-  const by = (superseded: string) =>
-    waiting.filter((r) => (kinds[r] ?? r) === (kinds[superseded] ?? superseded)).at(-1) as string;
-  return { ...(next === undefined ? {} : { next }), superseded: superseded.map((r) => ({ runId: r, by: by(r) })) };
+  return { ...(next === undefined ? {} : { next }), superseded: replaced };
 }
 
 /** The run holding the dataset group's lock, if any. */

@@ -1,6 +1,7 @@
 import { GetSolutionMetricsCommand, type PersonalizeClient } from '@aws-sdk/client-personalize';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { runNotification, type StepReport } from '../notify/sns-message.js';
+import { isHeldPromotion } from '../resources/campaign.js';
 import type { AccountScope } from '../resources/scope.js';
 import { lockHolder, releaseLock } from '../state/lock.js';
 import {
@@ -46,10 +47,16 @@ export interface FinishRunDeps {
  * Whether a finished run sends its notification: always, except a scheduled
  * run that succeeded when the stack notifies on failures only (the original
  * e-mailed every scheduled run, REFERENCE.md defect 20). Uploads always do:
- * whoever uploaded is waiting for the answer.
+ * whoever uploaded is waiting for the answer; so does a run whose promotion
+ * gate held a new version back: someone must decide about that model.
  */
-export function notifies(notifyOn: 'all' | 'failures', status: 'SUCCEEDED' | 'FAILED', trigger: string): boolean {
-  return !(notifyOn === 'failures' && status === 'SUCCEEDED' && trigger.startsWith('schedule '));
+export function notifies(
+  notifyOn: 'all' | 'failures',
+  status: 'SUCCEEDED' | 'FAILED',
+  trigger: string,
+  heldPromotion = false,
+): boolean {
+  return heldPromotion || !(notifyOn === 'failures' && status === 'SUCCEEDED' && trigger.startsWith('schedule '));
 }
 
 /** How long a delivery may take to send a notification before another may (below the queues' 360 s visibility). */
@@ -100,28 +107,37 @@ async function newVersionMetrics(
   return metrics;
 }
 
-async function notify(
+/**
+ * Reports a finished run once: the notification (unless the run is quiet) and
+ * its metrics — also for quiet runs, so the dashboard sees every scheduled
+ * retraining. Offline metrics go out by solutionArn, as the original's did.
+ */
+async function report(
   deps: FinishRunDeps,
   run: RunRecord,
   steps: readonly StepRecord[],
   status: 'SUCCEEDED' | 'FAILED',
+  loud: boolean,
 ): Promise<void> {
   const metrics = await newVersionMetrics(deps.personalize, steps);
-  const notification = runNotification({
-    runId: run.runId,
-    datasetGroup: run.datasetGroup,
-    trigger: run.trigger,
-    region: deps.scope.region,
-    account: deps.scope.account,
-    steps: stepReports(steps),
-    ...(Object.keys(metrics).length > 0 ? { metrics } : {}),
-  });
-  await deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, ...notification }));
+  if (loud) {
+    const notification = runNotification({
+      runId: run.runId,
+      datasetGroup: run.datasetGroup,
+      trigger: run.trigger,
+      region: deps.scope.region,
+      account: deps.scope.account,
+      steps: stepReports(steps),
+      ...(Object.keys(metrics).length > 0 ? { metrics } : {}),
+    });
+    await deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, ...notification }));
+  }
   await markNotified(deps.state, run.runId);
   deps.metric(status === 'SUCCEEDED' ? 'JobSuccess' : 'JobFailure', 1, 'Count');
   deps.metric('RunDurationSeconds', (deps.state.now().getTime() - Date.parse(run.startedAt)) / 1000, 'Seconds');
   for (const [arn, values] of Object.entries(metrics))
-    for (const [name, value] of Object.entries(values)) deps.metric(name, value, 'None', { solutionVersionArn: arn });
+    for (const [name, value] of Object.entries(values))
+      deps.metric(name, value, 'None', { solutionArn: solutionOfVersion(arn) });
 }
 
 /**
@@ -143,16 +159,16 @@ export async function finishRunMessage(message: FinishMessage, deps: FinishRunDe
   // The state is final before anyone hears of it: a reader of the notification finds the run settled.
   await finishRun(deps.state, run.runId, status);
   await endStep(deps.state, run.runId, NOTIFY_STEP, { arn: deps.topicArn });
+  const held = steps.some((s) => s.kind === 'campaign' && isHeldPromotion(s.note));
+  const loud = notifies(deps.notifyOn, status, run.trigger, held);
   let notified = false;
-  if (
-    notifies(deps.notifyOn, status, run.trigger) &&
-    (await claimNotification(deps.state, run.runId, NOTIFY_LEASE_SECONDS))
-  ) {
-    await notify(deps, run, steps, status);
-    notified = true;
+  if (await claimNotification(deps.state, run.runId, NOTIFY_LEASE_SECONDS)) {
+    await report(deps, run, steps, status, loud);
+    notified = loud;
   }
-  const handover = await releaseLock(deps.state, run.datasetGroup, run.runId);
-  for (const { runId, by } of handover.superseded) await markSuperseded(deps.state, runId, by);
+  await releaseLock(deps.state, run.datasetGroup, run.runId, async (superseded) => {
+    for (const { runId, by } of superseded) await markSuperseded(deps.state, runId, by);
+  });
   // Whoever holds the lock now and has not started, starts (also after a crash right after the release).
   const holder = await lockHolder(deps.state, run.datasetGroup);
   if (holder && holder !== run.runId) {

@@ -150,6 +150,18 @@ function taskTargets(plan: RunPlan, task: ScheduledTask): { readonly targets: st
 }
 
 /**
+ * A batch task runs on the version in use: its solution's maxAge is for
+ * trainings (uploads and their schedules), so it never makes a batch schedule
+ * train. Only a solution with no ACTIVE version at all is trained first.
+ */
+function batchOnly(task: ScheduledTask, desired: StepDesired): StepDesired {
+  if (desired.kind !== 'solutionVersion' || (task.kind !== 'batchInference' && task.kind !== 'batchSegment'))
+    return desired;
+  const { maxAgeSeconds: _trainingsOnly, ...reuse } = desired;
+  return reuse;
+}
+
+/**
  * The part of the whole plan a scheduled task needs: its targets and what they
  * depend on, except imports for a training or a batch job (they use the data
  * Personalize has). The targets of a training or batch task are forced: a
@@ -183,7 +195,7 @@ function planTask(plan: RunPlan, task: ScheduledTask): RunPlan {
                 : {}),
             }
           : s.desired;
-      return { ...s, dependsOn: s.dependsOn.filter((d) => keep.has(d)), desired };
+      return { ...s, dependsOn: s.dependsOn.filter((d) => keep.has(d)), desired: batchOnly(task, desired) };
     });
   const work = steps.map((s) => s.id);
   return {

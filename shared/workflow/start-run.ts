@@ -6,7 +6,13 @@ import { validate } from '../config/validate.js';
 import { configurationErrorNotification } from '../notify/sns-message.js';
 import { acquireLock } from '../state/lock.js';
 import { createRun, markRunning, readRun, type StateDeps, unstartedSteps } from '../state/runs.js';
-import { dataFolderOf, dataModifiedAt, findDataLocations, type ListedObject } from '../uploads/data-locations.js';
+import {
+  DATA_KINDS,
+  dataFolderOf,
+  dataModifiedAt,
+  findDataLocations,
+  type ListedObject,
+} from '../uploads/data-locations.js';
 import type { RunRequestMessage, ScheduledRunRequest, StepMessage, UploadTrigger } from './messages.js';
 import { planRun } from './plan.js';
 import type { RunPolicy } from './policy.js';
@@ -142,7 +148,20 @@ async function startUpload(
     folder,
     objects.map((o) => o.key),
   );
-  if (data.interactions === undefined) return awaitData(deps, trigger, datasetGroup, folder, deadline);
+  const declared = DATA_KINDS.filter((kind) => config.datasets[kind] !== undefined);
+  const missing = declared.filter((kind) => data[kind] === undefined);
+  const waiting =
+    data.interactions === undefined || (missing.length > 0 && stillArriving(objects, deps.state.now(), deps.pollScale));
+  if (waiting) {
+    const until = deadline ?? new Date(deps.state.now().getTime() + deps.dataWaitSeconds * 1000).toISOString();
+    if (deps.state.now().toISOString() < until) {
+      const delay = Math.max(1, Math.round(DATA_CHECK_SECONDS * deps.pollScale));
+      await deps.sendRunRequest({ version: 1, type: 'await-data', trigger, deadline: until }, delay);
+      return { status: 'awaiting-data', datasetGroup };
+    }
+    // Out of time: a run without interactions cannot train; without the others it can (they may be streamed).
+    if (data.interactions === undefined) return reportNoData(deps, trigger, datasetGroup, folder);
+  }
   const plan = planRun(config, data, trigger.bucket, {
     dataModifiedAt: dataModifiedAt(trigger.bucket, data, objects),
     ...(deps.policy ? { policy: deps.policy } : {}),
@@ -156,31 +175,36 @@ async function startUpload(
 }
 
 /**
- * A parameter file uploaded before its interactions data (REFERENCE.md defect
- * 18): instead of importing empty datasets, look again every minute until the
- * deadline; then report that no data came, and create nothing.
+ * Whether data is still arriving next to a parameter file (REFERENCE.md
+ * defect 18): a CSV in the folder changed within the last look's
+ * interval. A file whose declared datasets lack data waits while the folder
+ * changes, so CSVs uploaded one after another all make the run; a dataset
+ * that never gets a CSV (streamed with PutUsers, say) costs one look.
  */
-async function awaitData(
+export function stillArriving(objects: readonly ListedObject[], now: Date, pollScale: number): boolean {
+  const window = Math.max(1, DATA_CHECK_SECONDS * pollScale) * 1000;
+  return objects.some(
+    (o) =>
+      o.key.toLowerCase().endsWith('.csv') &&
+      o.lastModified !== undefined &&
+      now.getTime() - o.lastModified.getTime() < window,
+  );
+}
+
+/** The wait for interactions ran out: say so, create nothing. */
+async function reportNoData(
   deps: StartRunDeps,
   trigger: UploadTrigger,
   datasetGroup: string,
   folder: string,
-  deadline: string | undefined,
 ): Promise<StartOutcome> {
-  const now = deps.state.now();
-  const until = deadline ?? new Date(now.getTime() + deps.dataWaitSeconds * 1000).toISOString();
-  if (now.toISOString() >= until) {
-    await reportInvalid(deps, datasetGroup, `s3://${trigger.bucket}/${trigger.key}`, [
-      {
-        path: 'datasets.interactions',
-        message: `no interactions data arrived in s3://${trigger.bucket}/${folder} (interactions.csv or an interactions/ folder of CSV files) within ${deps.dataWaitSeconds} s of the parameter file; upload the data, then the parameter file again`,
-      },
-    ]);
-    return { status: 'no-data', datasetGroup };
-  }
-  const delay = Math.max(1, Math.round(DATA_CHECK_SECONDS * deps.pollScale));
-  await deps.sendRunRequest({ version: 1, type: 'await-data', trigger, deadline: until }, delay);
-  return { status: 'awaiting-data', datasetGroup };
+  await reportInvalid(deps, datasetGroup, `s3://${trigger.bucket}/${trigger.key}`, [
+    {
+      path: 'datasets.interactions',
+      message: `no interactions data arrived in s3://${trigger.bucket}/${folder} (interactions.csv or an interactions/ folder of CSV files) within ${deps.dataWaitSeconds} s of the parameter file; upload the data, then the parameter file again`,
+    },
+  ]);
+  return { status: 'no-data', datasetGroup };
 }
 
 /** The parameter file a scheduled run reads: the newest `.json` directly in `train/<dataset group>/`. */

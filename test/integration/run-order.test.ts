@@ -134,3 +134,97 @@ describe('a schedule firing', () => {
     }
   });
 });
+
+describe('three uploads for one dataset group at once', () => {
+  const group = 'supersede-shop';
+
+  it('run the first, supersede the older waiting one by the newer, and run that one', async () => {
+    const upload = await retailUpload(group, 34);
+    for (const [key, body] of Object.entries(upload.files)) await h.upload(key, body);
+    const config = JSON.stringify(upload.config);
+    await h.upload(`train/${group}/config.json`, config);
+    await Promise.all([
+      h.upload(`train/${group}/config.json`, `${config}\n`),
+      h.upload(`train/${group}/config.json`, `${config}\n\n`),
+    ]);
+    expect(await h.notificationFor(group)).toMatchObject({ status: 'UPDATE COMPLETE' });
+    expect(await h.notificationFor(group)).toMatchObject({ status: 'UPDATE COMPLETE' });
+    const runs = await listRuns(h.state, group);
+    expect(runs.map((r) => r.status).sort()).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUPERSEDED']);
+    const superseded = runs.find((r) => r.status === 'SUPERSEDED');
+    const found = await readRun(h.state, superseded?.runId as string);
+    // Superseded before it started: none of its steps ran.
+    expect(found?.steps.every((s) => s.startedAt === undefined)).toBe(true);
+    // By the newer waiting run, which ran after the first one.
+    const [first, newer] = await Promise.all(
+      runs.filter((r) => r.status === 'SUCCEEDED').map(async (r) => ({ runId: r.runId, ...(await span(r.runId)) })),
+    ).then((spans) => spans.sort((a, b) => a.from - b.from));
+    expect(found?.run.supersededBy).toBe(newer?.runId);
+    expect(newer?.from).toBeGreaterThanOrEqual(first?.to as number);
+  }, 180_000);
+});
+
+describe('scheduled imports and batch jobs', () => {
+  const group = 'tasks-shop';
+  const personalization = `${group}-personalization`;
+  let upload: Record<string, unknown> | undefined;
+  const scheduled: Record<string, unknown>[] = [];
+
+  beforeAll(async () => {
+    const files = await retailUpload(group, 35);
+    const config = files.config as {
+      datasetGroup: { workflowConfig?: Record<string, unknown> };
+      solutions: {
+        serviceConfig: { name: string };
+        workflowConfig?: Record<string, unknown>;
+        batchInferenceJobs?: { workflowConfig?: Record<string, unknown> }[];
+      }[];
+    };
+    // Both fire once when created (rate schedules, as on AWS); the data has not changed since the upload.
+    config.datasetGroup.workflowConfig = { schedules: { import: 'rate(1 hour)' } };
+    for (const solution of config.solutions) {
+      solution.workflowConfig = solution.serviceConfig.name === personalization ? { maxAge: '1 day' } : {};
+      for (const job of solution.batchInferenceJobs ?? []) job.workflowConfig = { schedule: 'rate(1 hour)' };
+    }
+    await uploadAll(h, files);
+    upload = await h.notificationFor(group);
+    for (let i = 0; i < 2; i += 1) scheduled.push((await h.notificationFor(group)) ?? {});
+  }, 240_000);
+
+  const firing = (task: string) =>
+    scheduled.find((n) => String(n.trigger).startsWith(`schedule ${group}.`) && String(n.trigger).includes(task));
+
+  it('an import schedule imports only, and re-uses the import of unchanged data', async () => {
+    expect(upload).toMatchObject({ status: 'UPDATE COMPLETE' });
+    const run = firing('.import ');
+    expect(run).toMatchObject({ status: 'UPDATE COMPLETE' });
+    expect(new Set(steps(run).map((s) => s.kind))).toEqual(
+      new Set(['datasetGroup', 'schema', 'dataset', 'datasetImportJob']),
+    );
+    for (const job of steps(run).filter((s) => s.kind === 'datasetImportJob')) expect(job.note).toMatch(/^re-used/);
+    for (const dataset of steps(upload).filter((s) => s.kind === 'dataset')) {
+      const { datasetImportJobs } = await h.personalize.send(
+        new ListDatasetImportJobsCommand({ datasetArn: dataset.arn }),
+      );
+      expect(datasetImportJobs, dataset.name).toHaveLength(1);
+    }
+  });
+
+  it('a batch schedule runs a new job on the version in use, training nothing', async () => {
+    const run = firing(`.${personalization}.`);
+    expect(run).toMatchObject({ status: 'UPDATE COMPLETE' });
+    const version = steps(run).find((s) => s.kind === 'solutionVersion');
+    expect(version?.note).toMatch(/^re-used/);
+    expect(version?.arn).toBe(
+      steps(upload).find((s) => s.kind === 'solutionVersion' && s.name === personalization)?.arn,
+    );
+    const job = steps(run).find((s) => s.kind === 'batchInferenceJob');
+    expect(job?.note).toBeUndefined();
+    expect(job?.arn).not.toBe(steps(upload).find((s) => s.kind === 'batchInferenceJob')?.arn);
+    const solution = steps(upload).find((s) => s.kind === 'solution' && s.name === personalization);
+    const { solutionVersions } = await h.personalize.send(
+      new ListSolutionVersionsCommand({ solutionArn: solution?.arn }),
+    );
+    expect(solutionVersions).toHaveLength(1);
+  });
+});

@@ -180,6 +180,24 @@ describe('dataset group lock', () => {
     expect(await acquireLock(deps, 'shop', 'd')).toEqual({ acquired: true });
   });
 
+  it('settles superseded runs before they leave the queue, so a crash in between loses none', async () => {
+    const { acquireLock, releaseLock } = await import('../../shared/state/lock.js');
+    await acquireLock(deps, 'crashy', 'a');
+    await acquireLock(deps, 'crashy', 'b');
+    await acquireLock(deps, 'crashy', 'c');
+    const crash = async () => {
+      throw new Error('crashed before recording b as superseded');
+    };
+    await expect(releaseLock(deps, 'crashy', 'a', crash)).rejects.toThrow('crashed');
+    // The queue is as it was: the redelivery sees b again and settles it.
+    const settled: unknown[] = [];
+    const handover = await releaseLock(deps, 'crashy', 'a', async (superseded) => {
+      settled.push(...superseded);
+    });
+    expect(settled).toEqual([{ runId: 'b', by: 'c' }]);
+    expect(handover).toEqual({ next: 'c', superseded: [{ runId: 'b', by: 'c' }] });
+  });
+
   it('never lets two concurrent triggers both run', async () => {
     const { acquireLock } = await import('../../shared/state/lock.js');
     const outcomes = await Promise.all(['r1', 'r2', 'r3', 'r4'].map((id) => acquireLock(deps, 'race', id)));

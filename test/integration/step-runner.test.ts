@@ -654,3 +654,88 @@ describe('a step that fails', () => {
     expect(h.metrics.map((m) => m.name)).toContain('JobFailure');
   });
 });
+
+describe('a parameter file whose declared datasets lack data', () => {
+  /** The small file, with a users dataset declared too. */
+  function withUsers(group: string): Record<string, unknown> {
+    const file = parameterFile(group) as { datasets: Record<string, unknown> };
+    file.datasets.users = {
+      dataset: { serviceConfig: { name: `${group}-users` } },
+      schema: {
+        serviceConfig: {
+          name: `${group}-users-schema`,
+          schema: {
+            type: 'record',
+            name: 'Users',
+            namespace: 'com.amazonaws.personalize.schema',
+            fields: [
+              { name: 'USER_ID', type: 'string' },
+              { name: 'TIER', type: 'string', categorical: true },
+            ],
+            version: '1.0',
+          },
+        },
+      },
+    };
+    return file;
+  }
+  const put = (key: string, body: string) =>
+    cloud.clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+  /** The starter's view of time, `seconds` from now. */
+  const later = (h: Harness, seconds: number): StartRunDeps => ({
+    ...h.startDeps,
+    state: { ...state, now: () => new Date(Date.now() + seconds * 1000) },
+  });
+
+  it('waits while CSVs are still arriving, so users uploaded after interactions make the run', async () => {
+    const h = await harness('sr-arriving');
+    await put('train/sr-arriving/interactions.csv', ENOUGH_INTERACTIONS);
+    await put('train/sr-arriving/config.json', JSON.stringify(withUsers('sr-arriving')));
+    expect(await h.start()).toEqual({ status: 'awaiting-data', datasetGroup: 'sr-arriving' });
+    expect(h.runRequests).toEqual([
+      expect.objectContaining({ type: 'await-data', trigger: expect.objectContaining({ key: expect.any(String) }) }),
+    ]);
+    await put('train/sr-arriving/users.csv', 'USER_ID,TIER\nu1,gold\nu2,silver\n');
+    // A minute later nothing new arrived: the run starts, importing both.
+    const outcome = await startRun(h.runRequests[0] as RunRequestMessage, later(h, 61), false);
+    expect(outcome).toMatchObject({ status: 'running', datasetGroup: 'sr-arriving' });
+    const found = await readRun(state, (outcome as { runId: string }).runId);
+    expect(found?.steps.filter((s) => s.kind === 'datasetImportJob').map((s) => s.stepId)).toEqual([
+      'datasetImportJob:interactions',
+      'datasetImportJob:users',
+    ]);
+  });
+
+  it('starts without a dataset that gets no CSV once the folder is quiet (its data may be streamed)', async () => {
+    const h = await harness('sr-streamed');
+    await put('train/sr-streamed/interactions.csv', ENOUGH_INTERACTIONS);
+    await put('train/sr-streamed/config.json', JSON.stringify(withUsers('sr-streamed')));
+    const outcome = await startRun(startRequest('sr-streamed'), later(h, 61), false);
+    expect(outcome).toMatchObject({ status: 'running' });
+    const found = await readRun(state, (outcome as { runId: string }).runId);
+    expect(found?.steps.map((s) => s.stepId)).toContain('dataset:users');
+    expect(found?.steps.map((s) => s.stepId)).not.toContain('datasetImportJob:users');
+  });
+
+  it('gives up at the deadline when no interactions came, saying so and creating nothing', async () => {
+    const h = await harness('sr-nodata');
+    await put('train/sr-nodata/config.json', JSON.stringify(parameterFile('sr-nodata')));
+    const request: RunRequestMessage = {
+      version: 1,
+      type: 'await-data',
+      trigger: {
+        type: 'upload',
+        bucket: BUCKET,
+        key: 'train/sr-nodata/config.json',
+        eventTime: new Date().toISOString(),
+      },
+      deadline: new Date(Date.now() - 1000).toISOString(),
+    };
+    expect(await h.start(request)).toEqual({ status: 'no-data', datasetGroup: 'sr-nodata' });
+    expect(h.runRequests).toEqual([]);
+    const [notification, ...others] = await h.topic.received();
+    expect(others).toEqual([]);
+    expect(notification).toMatchObject({ datasetGroup: 'sr-nodata', status: 'UPDATE FAILED' });
+    expect(JSON.stringify(notification?.description)).toMatch(/datasets\.interactions: no interactions data arrived/);
+  });
+});

@@ -618,6 +618,26 @@ describe('validate: warnings', () => {
   });
 });
 
+describe('validate: maxAge keys that mpx keeps valid but does not need', () => {
+  it('warns, with their paths, that a dataset group’s and a campaign’s maxAge change nothing', () => {
+    const result = validate(
+      sampleWith((d) => {
+        d.datasetGroup.workflowConfig = { ...d.datasetGroup.workflowConfig, maxAge: '1 day' };
+        d.solutions[2].campaigns[0].workflowConfig = { maxAge: '2 weeks' };
+      }),
+    );
+    expect(result.ok).toBe(true);
+    expect(result.warnings.map((w) => w.path)).toEqual([
+      'datasetGroup.workflowConfig.maxAge',
+      'solutions[2].campaigns[0].workflowConfig.maxAge',
+    ]);
+    expect(result.warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/^changes nothing in mpx: a dataset is re-imported when its data changed/),
+      expect.stringMatching(/^changes nothing in mpx: a campaign is updated to each new solution version/),
+    ]);
+  });
+});
+
 describe('validate: the examples', () => {
   it('accepts examples/retail/config.json', async () => {
     const { readFile } = await import('node:fs/promises');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ParameterFile } from '../../../shared/config/types.js';
 import { validate } from '../../../shared/config/validate.js';
+import type { ScheduledTask } from '../../../shared/schedules/from-config.js';
 import { type DataFound, planRun, type RunPlan } from '../../../shared/workflow/plan.js';
 import { MAX_DELAY_SECONDS, nextPollDelay } from '../../../shared/workflow/poll.js';
 import { type Doc, itemsDataset, SEED_CONFIGS, sampleWith, seedConfigText } from '../../fixtures/configs.js';
@@ -289,5 +290,28 @@ describe('planRun: a scheduled run does only its task', () => {
     expect(plan.steps.find((s) => s.kind === 'solutionVersion')?.desired).not.toHaveProperty('force');
     expect(ids(plan)).not.toContain('datasetImportJob:interactions');
     expect(ids(plan)).not.toContain('campaign:user-personalization-campaign');
+  });
+
+  it('batch: never trains because the solution’s maxAge passed (maxAge is for trainings)', () => {
+    const aged = config(
+      sampleWith((doc) => {
+        const solution = doc.solutions.find(
+          (s: { serviceConfig: { name: string } }) => s.serviceConfig.name === 'user-personalization-solution',
+        );
+        solution.workflowConfig = { ...solution.workflowConfig, maxAge: '1 day' };
+      }),
+    );
+    const version = (task?: ScheduledTask) =>
+      planRun(aged, data, 'bucket', task ? { task } : {}).steps.find(
+        (s) => s.id === 'solutionVersion:user-personalization-solution',
+      )?.desired;
+    expect(version()).toMatchObject({ maxAgeSeconds: 86_400 });
+    expect(
+      version({
+        kind: 'batchInference',
+        solution: 'user-personalization-solution',
+        job: 'user-personalization-solution',
+      }),
+    ).not.toHaveProperty('maxAgeSeconds');
   });
 });
