@@ -57,6 +57,14 @@ export type RunEvent =
       readonly at: string;
     };
 
+/**
+ * The exit code a run's end means for `runs watch`, `upload --wait` and
+ * `demo`: 0 only when it SUCCEEDED. A SUPERSEDED run did not do what was
+ * asked — a newer run of the group replaced it — so a script waiting on it
+ * must not go on as if it had.
+ */
+export const runExitCode = (status: FinalStatus): number => (status === 'SUCCEEDED' ? EXIT.OK : EXIT.FAILED);
+
 const RUN_KEY = '\u0000run';
 const tenths = (seconds: number) => Math.round(seconds * 10) / 10;
 
@@ -177,5 +185,5 @@ export async function followRun(
       if (step.status === 'FAILED') io.out(`  FAILED  ${step.stepId} — ${step.failureReason ?? 'no reason recorded'}`);
     }
   }
-  return status === 'SUCCEEDED' ? EXIT.OK : EXIT.FAILED;
+  return runExitCode(status);
 }

@@ -15,7 +15,9 @@ import { validate } from '../../shared/config/validate.js';
 import { describeTask } from '../../shared/schedules/from-config.js';
 import { readSchedules, scheduleNamePrefix } from '../../shared/schedules/reconcile.js';
 import { listRuns, readRun, type StateDeps, type StepRecord } from '../../shared/state/runs.js';
-import { type RunView, watchRun } from '../watch-run.js';
+import { CommandError, EXIT, reportError } from '../command-error.js';
+import { startError } from '../start-error.js';
+import { type RunView, runExitCode, watchRun } from '../watch-run.js';
 import { scheduleView } from './schedules.js';
 import type { Output } from './validate.js';
 
@@ -26,7 +28,9 @@ import type { Output } from './validate.js';
  * and parameter file under `train/<dataset group>/` (the file last), follows
  * the run, then shows what it made: resources, offline metrics side by side,
  * recommendations with and without a filter, the batch output, the schedules
- * and the notification. Exit code 0 when the run succeeded, 1 when it failed.
+ * and the notification. Exit codes: 0 the run succeeded; 1 it failed, or the
+ * demo could not run (a port in use, no run started), each said in one line;
+ * 2 bad options.
  */
 
 export interface DemoOptions {
@@ -39,6 +43,8 @@ export interface DemoOptions {
   readonly live?: boolean;
   /** Writes without a newline (the in-place table). */
   readonly write?: (text: string) => void;
+  /** With --keep: resolves when the local cloud should stop (default: on SIGINT or SIGTERM). */
+  readonly untilStopped?: () => Promise<void>;
   /** The demo data set's size (tests make it small). */
   readonly users?: number;
   readonly items?: number;
@@ -62,38 +68,48 @@ function table(rows: readonly (readonly string[])[]): string[] {
 
 export async function demoCommand(options: DemoOptions, io: Output): Promise<number> {
   const started = Date.now();
-  const speed = Number(options.speed);
-  if (!(speed > 0)) {
-    io.err(`mpx demo: --speed must be a positive number, not ${options.speed}`);
-    return 2;
-  }
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'mpx-demo-')));
   const logs: string[] = [];
-  const { startLocalCloud } = await import('../../local/cloud/index.js');
-  io.out(`Starting the local cloud (Personalize's realistic timings, ${speed}× faster)…`);
   let cloud: LocalCloud | undefined;
+  let dataDir: string | undefined;
   try {
+    const speed = Number(options.speed);
+    if (!(speed > 0)) throw new CommandError(`--speed must be a positive number, not ${options.speed}`, EXIT.USAGE);
+    dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'mpx-demo-')));
+    const { startLocalCloud } = await import('../../local/cloud/index.js');
+    io.out(`Starting the local cloud (Personalize's realistic timings, ${speed}× faster)…`);
     cloud = await startLocalCloud({
       dataDir,
       port: Number(options.port),
       profile: scaledProfile(REALISTIC, speed),
       log: (line) => logs.push(line),
+    }).catch((error: unknown) => {
+      throw startError(error, 'the local cloud', options.port);
     });
     const packaged = cloud.packaging?.reused
       ? 'reused package'
       : `packaged in ${cloud.packaging?.seconds.toFixed(1)} s`;
     io.out(`Local cloud ready at ${cloud.endpoint} (${packaged}) after ${seconds(started)} s`);
     const code = await runDemo(cloud, dataDir, options, io, started);
-    if (code !== 0 && logs.length > 0) {
-      io.err('Function and local-cloud output (last 40 lines):');
-      for (const line of logs.slice(-40)) io.err(`  ${line}`);
+    if (code !== EXIT.OK) showLogs(logs, io);
+    if (options.keep) {
+      for (const line of keepRunningLines(cloud.endpoint, cloud.region, dataDir)) io.out(line);
+      await (options.untilStopped ?? untilSignalled)();
     }
-    if (options.keep) await keepRunning(cloud, dataDir, io);
     return code;
+  } catch (error) {
+    // The functions' and the local cloud's last lines usually say why; the error itself stays the last line.
+    showLogs(logs, io);
+    return reportError('demo', error, io);
   } finally {
     await cloud?.stop();
-    if (!options.keep && !options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (dataDir && !options.keep && !options.dataDir) await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+function showLogs(logs: readonly string[], io: Output): void {
+  if (logs.length === 0) return;
+  io.err('Function and local-cloud output (last 40 lines):');
+  for (const line of logs.slice(-40)) io.err(`  ${line}`);
 }
 
 async function runDemo(
@@ -155,7 +171,7 @@ async function runDemo(
     io.out('');
     const view: RunView = options.live && options.write ? { kind: 'table', write: options.write } : { kind: 'lines' };
     const ended = await watchRun(state, runId, { view, intervalMs: 250 }, io);
-    if (!ended) throw new Error(`the run ${runId} is no longer in the runs table`);
+    if (!ended) throw new CommandError(`the run ${runId} is no longer in the runs table`, EXIT.FAILED);
     io.out('');
     const found = await readRun(state, runId);
     const steps = found?.steps.filter((s) => s.kind !== 'notify') ?? [];
@@ -179,7 +195,7 @@ async function runDemo(
     await showNotification(cloud, inbox, io);
     io.out('');
     io.out(`Demo finished in ${seconds(started)} s.`);
-    return ended === 'SUCCEEDED' ? 0 : 1;
+    return runExitCode(ended);
   } finally {
     personalize.destroy();
     runtime.destroy();
@@ -209,7 +225,10 @@ async function waitForRun(state: StateDeps, datasetGroup: string): Promise<strin
     if (run) return run.runId;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`no run started for ${datasetGroup} within 30 s of the upload`);
+  throw new CommandError(
+    `no run of ${datasetGroup} started within 30 s of the upload of its parameter file; the function output above says why`,
+    EXIT.FAILED,
+  );
 }
 
 async function showMetrics(personalize: PersonalizeClient, steps: readonly StepRecord[], io: Output): Promise<void> {
@@ -308,15 +327,21 @@ async function showNotification(cloud: LocalCloud, inbox: string, io: Output): P
   io.out('No notification arrived on the topic within 10 s.');
 }
 
-async function keepRunning(cloud: LocalCloud, dataDir: string, io: Output): Promise<void> {
-  io.out('');
-  io.out(`The local cloud keeps running (state in ${dataDir}); Ctrl-C stops it. Point any AWS tool at it:`);
-  io.out(`  export AWS_ENDPOINT_URL=${cloud.endpoint} AWS_REGION=${cloud.region}`);
-  io.out('  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local');
-  io.out('  npx mpx runs list                          # this CLI');
-  io.out(`  aws personalize list-campaigns             # the AWS CLI`);
-  io.out(`  new PersonalizeRuntimeClient({ endpoint: '${cloud.endpoint}' })   # any SDK`);
-  await new Promise<void>((done) => {
+/** What `--keep` prints: where the local cloud's state is and how to point this CLI, the AWS CLI or an SDK at it. */
+export function keepRunningLines(endpoint: string, region: string, dataDir: string): string[] {
+  return [
+    '',
+    `The local cloud keeps running (state in ${dataDir}); Ctrl-C stops it. Point any AWS tool at it:`,
+    `  export AWS_ENDPOINT_URL=${endpoint} AWS_REGION=${region}`,
+    '  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local   # any credentials: the local cloud does not check them',
+    `  npx mpx runs list                          # this CLI (or: npx mpx --endpoint ${endpoint} runs list)`,
+    '  aws personalize list-campaigns             # the AWS CLI',
+    `  new PersonalizeRuntimeClient({ endpoint: '${endpoint}', region: '${region}', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })   # any SDK`,
+  ];
+}
+
+function untilSignalled(): Promise<void> {
+  return new Promise<void>((done) => {
     process.once('SIGINT', () => done());
     process.once('SIGTERM', () => done());
   });

@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { PersonalizeEmulator } from '../../local/personalize/emulator.js';
 import { startPersonalizeServer } from '../../local/personalize/http.js';
 import { PROFILES, type ProfileName, scaledProfile } from '../../local/personalize/profile.js';
+import { reportError } from '../command-error.js';
+import { startError } from '../start-error.js';
 import type { Output } from './validate.js';
 
 export interface LocalPersonalizeOptions {
@@ -16,6 +18,7 @@ export interface LocalPersonalizeOptions {
  * `mpx local personalize`: the Personalize emulator alone, for any tool that
  * speaks the AWS SDK. Imports read S3 through the SDK's own endpoint settings
  * (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL). Runs until SIGINT or SIGTERM.
+ * Exit codes: 0 stopped, 1 it could not start (a port in use…), 2 bad options.
  */
 export async function localPersonalizeCommand(options: LocalPersonalizeOptions, io: Output): Promise<number> {
   if (!(options.profile in PROFILES)) {
@@ -36,7 +39,13 @@ export async function localPersonalizeCommand(options: LocalPersonalizeOptions, 
     dataDir,
     profile: scaledProfile(PROFILES[options.profile as ProfileName], speed),
   });
-  const server = await startPersonalizeServer(emulator, Number(options.port), options.host);
+  let server: Awaited<ReturnType<typeof startPersonalizeServer>>;
+  try {
+    server = await startPersonalizeServer(emulator, Number(options.port), options.host);
+  } catch (error) {
+    await emulator.close();
+    return reportError('local personalize', startError(error, 'the Personalize emulator', options.port), io);
+  }
   io.out(
     `Personalize emulator listening on ${server.endpoint} (profile ${options.profile} ×${speed}, data in ${dataDir})`,
   );

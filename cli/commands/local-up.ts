@@ -1,4 +1,6 @@
 import { PROFILES, type ProfileName, scaledProfile } from '../../local/personalize/profile.js';
+import { reportError } from '../command-error.js';
+import { startError } from '../start-error.js';
 import type { Output } from './validate.js';
 
 export interface LocalUpOptions {
@@ -13,6 +15,7 @@ export interface LocalUpOptions {
 /**
  * `mpx local up`: starts the local cloud, deploys the project's stack (stage
  * `local`) and prints how to point clients at it; runs until SIGINT or SIGTERM.
+ * Exit codes: 0 stopped, 1 it could not start (a port in use…), 2 bad options.
  */
 export async function localUpCommand(options: LocalUpOptions, io: Output): Promise<number> {
   if (!(options.profile in PROFILES)) {
@@ -26,14 +29,19 @@ export async function localUpCommand(options: LocalUpOptions, io: Output): Promi
   }
   const started = Date.now();
   const { startLocalCloud } = await import('../../local/cloud/index.js');
-  const cloud = await startLocalCloud({
-    dataDir: options.dataDir,
-    port: Number(options.port),
-    host: options.host,
-    stage: options.stage,
-    profile: scaledProfile(PROFILES[options.profile as ProfileName], speed),
-    log: (line) => io.err(line),
-  });
+  let cloud: Awaited<ReturnType<typeof startLocalCloud>>;
+  try {
+    cloud = await startLocalCloud({
+      dataDir: options.dataDir,
+      port: Number(options.port),
+      host: options.host,
+      stage: options.stage,
+      profile: scaledProfile(PROFILES[options.profile as ProfileName], speed),
+      log: (line) => io.err(line),
+    });
+  } catch (error) {
+    return reportError('local up', startError(error, 'the local cloud', options.port), io);
+  }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const packaged = cloud.packaging
     ? ` (package ${cloud.packaging.reused ? 'reused' : 'built'} in ${cloud.packaging.seconds.toFixed(1)} s)`

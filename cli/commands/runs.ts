@@ -1,13 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { listRuns, readRun } from '../../shared/state/runs.js';
-import { reportError } from '../command-error.js';
-import { requireStackOutputs } from '../stack.js';
+import { CommandError, EXIT, reportError } from '../command-error.js';
+import { withRunState } from '../stack.js';
 import type { Output } from './validate.js';
 
 /**
  * `mpx runs list` and `mpx runs show`: the run state, read from the stack's
- * table (AWS, or the local cloud when AWS_ENDPOINT_URL points at it).
+ * table (AWS, or the local cloud with --endpoint / AWS_ENDPOINT_URL).
+ * Exit codes: 0 shown, 1 no such run (show) or an AWS error, 3 no stack.
  */
 
 export interface RunsOptions {
@@ -17,41 +16,32 @@ export interface RunsOptions {
   readonly datasetGroup?: string;
 }
 
-async function tableName(options: RunsOptions): Promise<string> {
-  if (options.table) return options.table;
-  return (await requireStackOutputs(options.stage, ['RunsTableName'])).RunsTableName;
-}
-
-async function withState<T>(
-  options: RunsOptions,
-  use: (deps: Parameters<typeof listRuns>[0]) => Promise<T>,
-): Promise<T> {
-  const client = new DynamoDBClient({});
-  try {
-    return await use({
-      db: DynamoDBDocumentClient.from(client),
-      table: await tableName(options),
-      now: () => new Date(),
-    });
-  } finally {
-    client.destroy();
-  }
-}
-
 export async function runsListCommand(options: RunsOptions, io: Output): Promise<number> {
   try {
-    const runs = await withState(options, (deps) => listRuns(deps, options.datasetGroup));
+    const runs = await withRunState(options, (state) => listRuns(state, options.datasetGroup));
     if (options.json) {
-      io.out(JSON.stringify(runs));
+      // Every key always present (null when unknown): scripts read a fixed shape.
+      io.out(
+        JSON.stringify(
+          runs.map((run) => ({
+            runId: run.runId,
+            datasetGroup: run.datasetGroup,
+            trigger: run.trigger,
+            status: run.status,
+            startedAt: run.startedAt,
+            finishedAt: run.finishedAt ?? null,
+          })),
+        ),
+      );
     } else {
       if (runs.length === 0) io.out('No runs.');
       for (const run of runs) {
         io.out(
-          `${run.runId}  ${run.status.padEnd(9)}  ${run.datasetGroup}  ${run.startedAt}${run.finishedAt ? ` → ${run.finishedAt}` : ''}  ${run.trigger}`,
+          `${run.runId}  ${run.status.padEnd(10)}  ${run.datasetGroup}  ${run.startedAt}${run.finishedAt ? ` → ${run.finishedAt}` : ''}  ${run.trigger}`,
         );
       }
     }
-    return 0;
+    return EXIT.OK;
   } catch (error) {
     return reportError('runs list', error, io);
   }
@@ -59,10 +49,12 @@ export async function runsListCommand(options: RunsOptions, io: Output): Promise
 
 export async function runsShowCommand(runId: string, options: RunsOptions, io: Output): Promise<number> {
   try {
-    const found = await withState(options, (deps) => readRun(deps, runId));
+    const { found, table } = await withRunState(options, async (state) => ({
+      found: await readRun(state, runId),
+      table: state.table,
+    }));
     if (!found) {
-      io.err(`mpx runs show: no run ${runId}`);
-      return 1;
+      throw new CommandError(`no run ${runId} in table ${table} (npx mpx runs list shows the runs)`, EXIT.FAILED);
     }
     const steps = found.steps.map((s) => {
       const reason = s.failureReason ?? (s.status === 'SKIPPED' ? `skipped: ${s.skipReason}` : undefined);
@@ -71,11 +63,12 @@ export async function runsShowCommand(runId: string, options: RunsOptions, io: O
         kind: s.kind,
         name: s.name,
         status: s.status,
-        ...(s.arn ? { arn: s.arn } : {}),
+        // Every key always present (null when unknown), in --json and for the text below alike.
+        arn: s.arn ?? null,
         polls: s.polls ?? 0,
-        ...(s.startedAt ? { startedAt: s.startedAt } : {}),
-        ...(s.finishedAt ? { finishedAt: s.finishedAt } : {}),
-        ...(reason ? { failureReason: reason } : {}),
+        startedAt: s.startedAt ?? null,
+        finishedAt: s.finishedAt ?? null,
+        failureReason: reason ?? null,
       };
     });
     const status = found.run.status === 'CREATING' ? 'QUEUED' : found.run.status;
@@ -93,7 +86,7 @@ export async function runsShowCommand(runId: string, options: RunsOptions, io: O
         );
       }
     }
-    return 0;
+    return EXIT.OK;
   } catch (error) {
     return reportError('runs show', error, io);
   }

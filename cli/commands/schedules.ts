@@ -10,6 +10,7 @@ import {
   type UpdateScheduleInput,
 } from '@aws-sdk/client-scheduler';
 import { distance } from 'fastest-levenshtein';
+import { nameProblem } from '../../shared/config/schema.js';
 import { isNotFound } from '../../shared/resources/sdk-errors.js';
 import { nextFireTimes, parseScheduleExpression } from '../../shared/schedules/aws-schedule.js';
 import { describeTask, type ScheduledTask } from '../../shared/schedules/from-config.js';
@@ -20,15 +21,18 @@ import {
   scheduleNamePrefix,
   scheduleOwner,
 } from '../../shared/schedules/reconcile.js';
-import { readStackOutputs } from './stack-outputs.js';
+import { CommandError, EXIT, reportError } from '../command-error.js';
+import { requireStackOutputs } from '../stack.js';
 import type { Output } from './validate.js';
 
 /**
  * `mpx schedules list|describe|pause|resume|delete`: the schedules parameter
  * files put in the stack's schedule group (AWS, or the local cloud when
- * AWS_ENDPOINT_URL points at it). Pause and resume are the deprecated
- * solution's deactivate and activate; a paused schedule stays paused when its
- * parameter file is uploaded again.
+ * --endpoint / AWS_ENDPOINT_URL points at it). Pause and resume are the
+ * deprecated solution's deactivate and activate; a paused schedule stays
+ * paused when its parameter file is uploaded again.
+ * Exit codes: 0 done, 1 no such schedule or schedule group (or an AWS error),
+ * 2 a name Scheduler cannot hold, 3 no stack.
  */
 
 export interface SchedulesOptions {
@@ -42,11 +46,6 @@ export interface SchedulesOptions {
 }
 
 const FIRE_TIMES = 3;
-
-/** A failure to report as one line, with what to do about it. */
-class CommandError extends Error {
-  override readonly name = 'CommandError';
-}
 
 /** A schedule as the CLI shows it. */
 export interface ScheduleView {
@@ -101,7 +100,7 @@ export function scheduleView(schedule: GetScheduleOutput, now: Date): ScheduleVi
  * replaces the whole schedule (an omitted member goes back to its default),
  * so every member GetSchedule returned is sent back.
  */
-export function withState(schedule: GetScheduleOutput, state: ScheduleState): UpdateScheduleInput {
+export function stateChangeRequest(schedule: GetScheduleOutput, state: ScheduleState): UpdateScheduleInput {
   const keep = <K extends keyof GetScheduleOutput & keyof UpdateScheduleInput>(key: K) =>
     schedule[key] === undefined ? {} : { [key]: schedule[key] };
   return {
@@ -121,6 +120,7 @@ export function withState(schedule: GetScheduleOutput, state: ScheduleState): Up
 }
 
 async function withScheduler<T>(options: SchedulesOptions, use: (deps: ReconcileDeps) => Promise<T>): Promise<T> {
+  if (options.group !== undefined) checkSchedulerName('--group', options.group);
   const scheduler = new SchedulerClient({});
   try {
     return await use({ scheduler, groupName: await groupName(options) });
@@ -129,23 +129,30 @@ async function withScheduler<T>(options: SchedulesOptions, use: (deps: Reconcile
   }
 }
 
+/** @throws CommandError (exit 3) when there is no --group and the stack cannot be read. */
 async function groupName(options: SchedulesOptions): Promise<string> {
   if (options.group) return options.group;
-  let outputs: Record<string, string>;
-  try {
-    outputs = await readStackOutputs(options.stage);
-  } catch (error) {
+  return (await requireStackOutputs(options.stage, ['ScheduleGroupName'])).ScheduleGroupName;
+}
+
+/** Scheduler's rule for schedule and group names (CreateSchedule's Name: 1–64 of these characters). */
+const SCHEDULER_NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
+
+/**
+ * @throws CommandError (exit 2) when `name` cannot be a Scheduler name, before
+ * any call: Scheduler would answer a ValidationException, not "not found".
+ */
+export function checkSchedulerName(what: string, name: string): void {
+  if (!SCHEDULER_NAME.test(name)) {
     throw new CommandError(
-      `cannot read the stack mpx-${options.stage}: ${(error as Error).message} (pass --stage, or --group <schedule group>)`,
+      `${what} ${JSON.stringify(name)} cannot be a Scheduler name (1 to 64 letters, digits, -, _ or .; mpx schedules list shows the names)`,
+      EXIT.USAGE,
     );
   }
-  const name = outputs.ScheduleGroupName;
-  if (!name) throw new CommandError(`the stack mpx-${options.stage} has no ScheduleGroupName output (pass --group)`);
-  return name;
 }
 
 const noGroup = (deps: ReconcileDeps) =>
-  new CommandError(`no schedule group ${deps.groupName} (pass --stage or --group)`);
+  new CommandError(`no schedule group ${deps.groupName} (pass --stage or --group)`, EXIT.FAILED);
 
 /** @throws CommandError when the schedule group does not exist. */
 async function requireGroup(deps: ReconcileDeps): Promise<void> {
@@ -175,7 +182,10 @@ async function notFound(deps: ReconcileDeps, name: string): Promise<CommandError
     .slice(0, 3)
     .map(({ candidate }) => candidate);
   const hint = close.length > 0 ? `did you mean ${close.join(' or ')}? ` : '';
-  return new CommandError(`no schedule ${name} in group ${deps.groupName}; ${hint}(see mpx schedules list)`);
+  return new CommandError(
+    `no schedule ${name} in group ${deps.groupName}; ${hint}(see mpx schedules list)`,
+    EXIT.FAILED,
+  );
 }
 
 async function getSchedule(deps: ReconcileDeps, name: string): Promise<GetScheduleOutput> {
@@ -187,14 +197,13 @@ async function getSchedule(deps: ReconcileDeps, name: string): Promise<GetSchedu
   }
 }
 
-/** Runs a subcommand; every failure becomes one line on stderr and exit code 1. */
+/** Runs a subcommand; every failure becomes one line on stderr and its exit code (1 when untyped). */
 async function run(command: string, io: Output, body: () => Promise<void>): Promise<number> {
   try {
     await body();
-    return 0;
+    return EXIT.OK;
   } catch (error) {
-    io.err(`mpx schedules ${command}: ${(error as Error).message.split('\n')[0]}`);
-    return 1;
+    return reportError(`schedules ${command}`, error, io);
   }
 }
 
@@ -211,9 +220,11 @@ function table(rows: readonly (readonly string[])[]): string[] {
 }
 
 export function schedulesListCommand(options: SchedulesOptions, io: Output): Promise<number> {
-  return run('list', io, () =>
-    withScheduler(options, async (deps) => {
-      const dsg = options.datasetGroup;
+  return run('list', io, () => {
+    const dsg = options.datasetGroup;
+    const problem = dsg === undefined ? undefined : nameProblem(dsg);
+    if (problem) throw new CommandError(`--dataset-group ${JSON.stringify(dsg)} ${problem}`, EXIT.USAGE);
+    return withScheduler(options, async (deps) => {
       let schedules: GetScheduleOutput[];
       try {
         schedules = await readSchedules(deps, dsg === undefined ? undefined : scheduleNamePrefix(dsg));
@@ -250,13 +261,14 @@ export function schedulesListCommand(options: SchedulesOptions, io: Output): Pro
       ])) {
         io.out(line);
       }
-    }),
-  );
+    });
+  });
 }
 
 export function schedulesDescribeCommand(name: string, options: SchedulesOptions, io: Output): Promise<number> {
-  return run('describe', io, () =>
-    withScheduler(options, async (deps) => {
+  return run('describe', io, () => {
+    checkSchedulerName('schedule name', name);
+    return withScheduler(options, async (deps) => {
       const schedule = await getSchedule(deps, name);
       const view = scheduleView(schedule, options.now ?? new Date());
       const target = schedule.Target;
@@ -307,21 +319,22 @@ export function schedulesDescribeCommand(name: string, options: SchedulesOptions
       ];
       io.out(`Schedule ${view.name} (group ${details.group})`);
       for (const [label, value] of lines) if (value !== null) io.out(`  ${label.padEnd(14)} ${value}`);
-    }),
-  );
+    });
+  });
 }
 
 function setStateCommand(command: 'pause' | 'resume') {
   const state: ScheduleState = command === 'pause' ? 'DISABLED' : 'ENABLED';
   return (name: string, options: SchedulesOptions, io: Output): Promise<number> =>
-    run(command, io, () =>
-      withScheduler(options, async (deps) => {
+    run(command, io, () => {
+      checkSchedulerName('schedule name', name);
+      return withScheduler(options, async (deps) => {
         const schedule = await getSchedule(deps, name);
         if (schedule.State === state) {
           io.out(`${name} is already ${command === 'pause' ? 'paused' : 'enabled'}.`);
           return;
         }
-        await deps.scheduler.send(new UpdateScheduleCommand(withState(schedule, state)));
+        await deps.scheduler.send(new UpdateScheduleCommand(stateChangeRequest(schedule, state)));
         if (command === 'pause') {
           io.out(
             `Paused ${name}: it stays paused across uploads of its parameter file (mpx schedules resume ${name}).`,
@@ -331,16 +344,17 @@ function setStateCommand(command: 'pause' | 'resume') {
           const next = upcoming(updated, options.now ?? new Date(), 1)[0];
           io.out(`Resumed ${name}: next fire time ${next ? iso(next) : 'none'}.`);
         }
-      }),
-    );
+      });
+    });
 }
 
 export const schedulesPauseCommand = setStateCommand('pause');
 export const schedulesResumeCommand = setStateCommand('resume');
 
 export function schedulesDeleteCommand(name: string, options: SchedulesOptions, io: Output): Promise<number> {
-  return run('delete', io, () =>
-    withScheduler(options, async (deps) => {
+  return run('delete', io, () => {
+    checkSchedulerName('schedule name', name);
+    return withScheduler(options, async (deps) => {
       const schedule = await getSchedule(deps, name);
       try {
         await deps.scheduler.send(new DeleteScheduleCommand({ Name: name, GroupName: deps.groupName }));
@@ -353,6 +367,6 @@ export function schedulesDeleteCommand(name: string, options: SchedulesOptions, 
           ? `Deleted ${name}.`
           : `Deleted ${name}. The next upload of train/${dsg}/config.json recreates it unless the file drops it or sets it to "delete".`,
       );
-    }),
-  );
+    });
+  });
 }

@@ -13,7 +13,8 @@ import { type PipelineHarness, startPipeline } from '../support/pipeline.js';
  * `mpx upload`, `mpx runs watch` and `mpx recommend` against one local cloud
  * with mpx's stack, as a user runs them (AWS_ENDPOINT_URL set, stage local by
  * default): a folder uploaded and its run followed to the end, the
- * recommendations it made, and every documented error and exit code.
+ * recommendations it made, the global --endpoint and --region, and every
+ * documented error and exit code.
  */
 
 let h: PipelineHarness;
@@ -186,6 +187,41 @@ describe('mpx runs watch', () => {
     expect(result.code).toBe(3);
     expect(result.err).toHaveLength(1);
     expect(result.err[0]).toMatch(/^mpx runs watch: no stack mpx-nope found \(.*does not exist\); pass --stage/);
+  });
+});
+
+describe('--endpoint and --region', () => {
+  it('find the local cloud’s stack with nothing exported but credentials, and the stage defaults to local', async () => {
+    const exported = { endpoint: process.env.AWS_ENDPOINT_URL, region: process.env.AWS_REGION };
+    delete process.env.AWS_ENDPOINT_URL;
+    delete process.env.AWS_REGION;
+    try {
+      const listed = await mpx(['--endpoint', h.cloud.endpoint, '--region', h.cloud.region, 'runs', 'list', '--json']);
+      expect(listed.err).toEqual([]);
+      expect(listed.code).toBe(0);
+      expect(JSON.parse(listed.out[0] as string)).toContainEqual(
+        expect.objectContaining({ runId, datasetGroup: GROUP, status: 'SUCCEEDED' }),
+      );
+      const shown = await mpx(['runs', 'show', runId, '--endpoint', h.cloud.endpoint, '--region', h.cloud.region]);
+      expect(shown.code).toBe(0);
+      expect(shown.out[0]).toBe(
+        `Run ${runId} (${GROUP}, upload s3://${h.bucket}/train/${GROUP}/config.json): SUCCEEDED`,
+      );
+      // main() puts the environment back: the options held for one command only.
+      expect(process.env.AWS_ENDPOINT_URL).toBeUndefined();
+    } finally {
+      Object.assign(process.env, { AWS_ENDPOINT_URL: exported.endpoint, AWS_REGION: exported.region });
+    }
+  });
+
+  it('runs show exits 1 for a run that does not exist, pointing at mpx runs list', async () => {
+    expect(await mpx(['runs', 'show', 'no-such-run'])).toEqual({
+      code: 1,
+      out: [],
+      err: [
+        `mpx runs show: no run no-such-run in table ${h.cloud.outputs.RunsTableName} (npx mpx runs list shows the runs)`,
+      ],
+    });
   });
 });
 

@@ -13,8 +13,7 @@ import {
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importDatasetGroupCommand } from '../../cli/commands/import-dataset-group.js';
-import { planCommand } from '../../cli/commands/plan.js';
+import { main } from '../../cli/main.js';
 import { validate } from '../../shared/config/validate.js';
 import { listRuns, readRun } from '../../shared/state/runs.js';
 import { ecommerceUpload } from '../support/domain.js';
@@ -31,7 +30,9 @@ import {
  * stack: resources made by a real upload and run are exported to a parameter
  * file that validates and plans to "nothing to do" (the round trip), changed
  * files plan to the right actions, a plan changes nothing, and the errors exit
- * with their codes.
+ * with their codes. Every command goes through the real command line (main),
+ * as a user types it; the exported domain group also answers `mpx recommend
+ * --recommender`.
  */
 
 type Step = { stepId: string; kind: string; name: string; action: string; detail?: string };
@@ -50,10 +51,14 @@ const domainGroup = 'pi-ecomm';
 const personalization = `${group}-personalization`;
 let upload: GeneratedUpload;
 
-/** Runs a command with the CLI's environment pointed at the local cloud; collects its output. */
-async function cli(
-  command: (io: { out(line: string): void; err(line: string): void }) => Promise<number>,
-): Promise<{ code: number; out: string[]; err: string[] }> {
+interface Result {
+  readonly code: number;
+  readonly out: string[];
+  readonly err: string[];
+}
+
+/** Runs `mpx ...args` with the environment pointed at the local cloud (so the stage defaults to local). */
+async function mpx(...args: string[]): Promise<Result> {
   const out: string[] = [];
   const err: string[] = [];
   const saved = { ...process.env };
@@ -64,19 +69,36 @@ async function cli(
     AWS_SECRET_ACCESS_KEY: 'local',
   });
   try {
-    const code = await command({ out: (line) => out.push(line), err: (line) => err.push(line) });
+    const code = await main(['node', 'mpx', ...args], { out: (line) => out.push(line), err: (line) => err.push(line) });
     return { code, out, err };
   } finally {
     process.env = saved;
   }
 }
 
-const exportGroup = (datasetGroup: string, extra: Partial<Parameters<typeof importDatasetGroupCommand>[0]> = {}) =>
-  cli((io) =>
-    importDatasetGroupCommand(
-      { datasetGroup, path: '', fullSchedule: [], updateSchedule: [], dryRun: true, stage: 'local', ...extra },
-      io,
-    ),
+interface ExportFlags {
+  readonly importSchedule?: string;
+  /** One --full-schedule per entry (the option is repeatable). */
+  readonly fullSchedule?: readonly string[];
+  readonly updateSchedule?: readonly string[];
+  /** Upload instead of printing (--dry-run is the default here). */
+  readonly upload?: boolean;
+  readonly stage?: string;
+}
+
+const repeated = (flag: string, values: readonly string[] = []) => values.flatMap((value) => [flag, value]);
+
+/** `mpx import-dataset-group --dataset-group <name> [flags]`, --dry-run unless `upload`. */
+const exportGroup = (datasetGroup: string, flags: ExportFlags = {}) =>
+  mpx(
+    'import-dataset-group',
+    '--dataset-group',
+    datasetGroup,
+    ...(flags.importSchedule === undefined ? [] : ['--import-schedule', flags.importSchedule]),
+    ...repeated('--full-schedule', flags.fullSchedule),
+    ...repeated('--update-schedule', flags.updateSchedule),
+    ...(flags.upload ? [] : ['--dry-run']),
+    ...(flags.stage === undefined ? [] : ['--stage', flags.stage]),
   );
 
 let fileCount = 0;
@@ -89,7 +111,7 @@ async function writeConfig(config: unknown): Promise<string> {
 
 async function plan(config: unknown, stage = 'local'): Promise<{ code: number; plan: Plan; err: string[] }> {
   const file = await writeConfig(config);
-  const result = await cli((io) => planCommand(file, { stage, json: true }, io));
+  const result = await mpx('plan', file, '--json', '--stage', stage);
   return { code: result.code, plan: JSON.parse(result.out[0] ?? 'null') as Plan, err: result.err };
 }
 
@@ -205,7 +227,7 @@ describe('import-dataset-group --dry-run', () => {
     expect(step(p, `batchInferenceJob:${group}-weekly`).action).toBe('reuse batch job');
     expect(step(p, 'datasetImportJob:interactions').action).toBe('reuse import');
 
-    const text = await cli(async (io) => planCommand(await writeConfig(file), { stage: 'local' }, io));
+    const text = await mpx('plan', await writeConfig(file));
     expect(text.code).toBe(0);
     expect(text.out.at(-1)).toMatch(/^Summary: nothing to do/);
     expect(text.out[0]).toBe(`Plan for dataset group ${group} (data: s3://${h.bucket}/train/${group}/):`);
@@ -248,7 +270,7 @@ describe('import-dataset-group --dry-run', () => {
   it('adds and overrides schedules from the command line', async () => {
     const result = await exportGroup(group, {
       importSchedule: 'cron(0 7 * * ? *)',
-      fullSchedule: [`${group}-popular@delete`],
+      fullSchedule: [`${group}-popular@delete`, `${group}-related@cron(0 5 ? * 1 *)`],
       updateSchedule: [`${personalization}@rate(6 hours)`],
     });
     expect(result.code, result.err.join('\n')).toBe(0);
@@ -256,15 +278,36 @@ describe('import-dataset-group --dry-run', () => {
     expect(overridden.datasetGroup.workflowConfig).toEqual({ schedules: { import: 'cron(0 7 * * ? *)' } });
     const solution = (name: string) => overridden.solutions.find((s: Json) => s.serviceConfig.name === name);
     expect(solution(`${group}-popular`).workflowConfig).toEqual({ schedules: { full: 'delete' } });
+    // The second --full-schedule was collected too, not taken in place of the first.
+    expect(solution(`${group}-related`).workflowConfig).toEqual({ schedules: { full: 'cron(0 5 ? * 1 *)' } });
     expect(solution(personalization).workflowConfig).toEqual({
       schedules: { full: 'cron(0 2 ? * 1 *)', update: 'rate(6 hours)' },
     });
     const { plan: p } = await plan(overridden);
     expect(p.schedules).toMatchObject({
       create: [`${group}.${personalization}.update`],
-      update: [`${group}.import`],
       delete: [`${group}.${group}-popular.full`],
     });
+    expect([...p.schedules.update].sort()).toEqual([`${group}.import`, `${group}.${group}-related.full`]);
+  });
+});
+
+describe('recommend --recommender', () => {
+  const recommender = `${domainGroup}-for-you`;
+
+  it('answers from a domain group’s recommender, by name', async () => {
+    const result = await mpx('recommend', '--recommender', recommender, '--user', 'u7', '-n', '5', '--json');
+    expect(result).toMatchObject({ code: 0, err: [] });
+    const answer = JSON.parse(result.out[0] as string);
+    expect(answer.recommenderArn).toBe(`arn:aws:personalize:us-east-1:000000000000:recommender/${recommender}`);
+    expect(answer.userId).toBe('u7');
+    expect(answer.items).toHaveLength(5);
+    expect(answer.items.map((i: { rank: number }) => i.rank)).toEqual([1, 2, 3, 4, 5]);
+    expect(answer.items.every((i: { itemId: string }) => /^i\d+$/.test(i.itemId))).toBe(true);
+
+    const text = await mpx('recommend', '--recommender', recommender, '--user', 'u7', '-n', '3');
+    expect(text).toMatchObject({ code: 0, err: [] });
+    expect(text.out.map((line) => line.split(/\s+/)[1])).toEqual(answer.items.slice(0, 3).map((i: Json) => i.itemId));
   });
 });
 
@@ -340,7 +383,7 @@ describe('plan on a changed file', () => {
   it('says in text what a run would do and where it would fail', async () => {
     const file = structuredClone(base);
     file.filters[0].serviceConfig.filterExpression = 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("view")';
-    const text = await cli(async (io) => planCommand(await writeConfig(file), { stage: 'local' }, io));
+    const text = await mpx('plan', await writeConfig(file));
     expect(text.code).toBe(0);
     expect(text.out).toContain(
       `  drift            filter:${file.filters[0].serviceConfig.name} — filterExpression: expected "EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN (\\"view\\")", found ${JSON.stringify(base.filters[0].serviceConfig.filterExpression)}`,
@@ -406,7 +449,7 @@ describe('a plan changes nothing', () => {
       await writeFile(join(local, `${kind}.csv`), fresh.files[`train/pi-new/${kind}.csv`] as Buffer);
     const file = join(local, 'config.json');
     await writeFile(file, JSON.stringify(fresh.config));
-    const result = await cli((io) => planCommand(file, { stage: 'local', json: true }, io));
+    const result = await mpx('plan', file, '--json');
     expect(result.code, result.err.join('\n')).toBe(0);
     const newPlan = JSON.parse(result.out[0] as string) as Plan;
     expect(
@@ -417,7 +460,7 @@ describe('a plan changes nothing', () => {
     );
     expect(step(newPlan, 'schedules')).toMatchObject({ action: 'update' });
     expect(newPlan.schedules.create).toHaveLength(5);
-    const text = await cli((io) => planCommand(file, { stage: 'local' }, io));
+    const text = await mpx('plan', file);
     expect(text.out[0]).toBe(
       `Plan for dataset group pi-new (data: ${local} (not in s3://${h.bucket}/train/pi-new/ yet: planned as if uploaded now)):`,
     );
@@ -427,20 +470,10 @@ describe('a plan changes nothing', () => {
 });
 
 describe('import-dataset-group, uploaded', () => {
-  it('uploads the file to the stack’s bucket, and the run it starts re-uses everything', async () => {
+  it('uploads the file to train/<group>/config.json by default, and the run it starts re-uses everything', async () => {
     const before = new Set((await listRuns(h.state, group)).map((r) => r.runId));
-    const result = await cli((io) =>
-      importDatasetGroupCommand(
-        {
-          datasetGroup: group,
-          path: `train/${group}/config.json`,
-          fullSchedule: [],
-          updateSchedule: [],
-          stage: 'local',
-        },
-        io,
-      ),
-    );
+    // No --path: the file goes where the dataset group's runs start from.
+    const result = await exportGroup(group, { upload: true });
     expect(result.code, result.err.join('\n')).toBe(0);
     expect(result.out[0]).toBe(`Uploaded s3://${h.bucket}/train/${group}/config.json (${group}).`);
     const object = await h.cloud.clients.s3.send(
@@ -511,15 +544,15 @@ describe('errors', () => {
 
   it('an invalid file exits 2 with every error, and plans nothing', async () => {
     const file = await writeConfig({ datasetGroup: { serviceConfig: { name: group } }, datasets: {} });
-    const result = await cli((io) => planCommand(file, { stage: 'local' }, io));
+    const result = await mpx('plan', file);
     expect(result.code).toBe(2);
     expect(result.out).toEqual([]);
     expect(result.err[0]).toMatch(/^mpx plan: .*config-\d+\.json has 1 error\(s\), so there is nothing to plan/);
     expect(result.err[1]).toBe('  datasets.interactions: is required');
 
     const broken = await writeConfig('{"datasetGroup": ');
-    expect((await cli((io) => planCommand(broken, { stage: 'local' }, io))).code).toBe(2);
-    expect((await cli((io) => planCommand(join(dir, 'missing.json'), { stage: 'local' }, io))).code).toBe(2);
+    expect((await mpx('plan', broken)).code).toBe(2);
+    expect((await mpx('plan', join(dir, 'missing.json'))).code).toBe(2);
   });
 
   it('bad schedule options exit 2 before anything is read', async () => {
@@ -536,7 +569,7 @@ describe('errors', () => {
   });
 
   it('no stack exits 3, for both commands', async () => {
-    const planned = await cli(async (io) => planCommand(await writeConfig(upload.config), { stage: 'nowhere' }, io));
+    const planned = await mpx('plan', await writeConfig(upload.config), '--stage', 'nowhere');
     expect(planned.code).toBe(3);
     expect(planned.err[0]).toMatch(/^mpx plan: no stack mpx-nowhere found/);
     const imported = await exportGroup(group, { stage: 'nowhere' });

@@ -423,7 +423,7 @@ describe('mpx schedules', () => {
     });
   });
 
-  it('exits 1 for an unknown schedule group or stack', async () => {
+  it('exits 1 for an unknown schedule group, 3 for no stack', async () => {
     expect(await mpx('schedules', 'list', '--group', 'nope')).toEqual({
       code: 1,
       out: [],
@@ -433,11 +433,9 @@ describe('mpx schedules', () => {
       'mpx schedules describe: no schedule group nope (pass --stage or --group)',
     ]);
     const stage = await mpx('schedules', 'list', '--stage', 'nope');
-    expect(stage.code).toBe(1);
+    expect(stage.code).toBe(3);
     expect(stage.err).toHaveLength(1);
-    expect(stage.err[0]).toMatch(
-      /^mpx schedules list: cannot read the stack mpx-nope: .* \(pass --stage, or --group <schedule group>\)$/,
-    );
+    expect(stage.err[0]).toMatch(/^mpx schedules list: no stack mpx-nope found \(.*does not exist\); pass --stage/);
   });
 
   it('exits 2 on a usage error and 0 for --help with examples', async () => {

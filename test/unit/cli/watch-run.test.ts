@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFinal, runEvents } from '../../../cli/watch-run.js';
+import { isFinal, runEvents, runExitCode } from '../../../cli/watch-run.js';
 import type { RunRecord, StepRecord } from '../../../shared/state/runs.js';
 
 const run: RunRecord = {
@@ -128,5 +128,16 @@ describe('isFinal', () => {
     ['CREATING', false],
   ] as const)('%s → %s', (status, final) => {
     expect(isFinal(status)).toBe(final);
+  });
+});
+
+describe('runExitCode', () => {
+  // `runs watch`, `upload --wait` and `demo` exit with it: only a run that did what was asked is 0.
+  it.each([
+    ['SUCCEEDED', 0],
+    ['FAILED', 1],
+    ['SUPERSEDED', 1],
+  ] as const)('%s → %d', (status, code) => {
+    expect(runExitCode(status)).toBe(code);
   });
 });
