@@ -2,11 +2,16 @@ import {
   DescribeBatchInferenceJobCommand,
   DescribeBatchSegmentJobCommand,
   DescribeCampaignCommand,
+  DescribeDatasetCommand,
   DescribeDatasetGroupCommand,
+  DescribeDatasetImportJobCommand,
   DescribeEventTrackerCommand,
   DescribeFilterCommand,
+  DescribeSchemaCommand,
+  DescribeSolutionCommand,
   DescribeSolutionVersionCommand,
   ListDatasetGroupsCommand,
+  type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { GetRecommendationsCommand } from '@aws-sdk/client-personalize-runtime';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -31,6 +36,69 @@ afterAll(async () => {
 });
 
 type Step = { kind: string; name: string; status: string; arn?: string; reason?: string };
+
+/**
+ * What Personalize says of a step's resource, described by its ARN: its
+ * status, or EXISTS for a schema (schemas have no status).
+ * @throws for a kind this helper cannot describe, so a new kind is never skipped silently.
+ */
+async function personalizeStatus(p: PersonalizeClient, kind: string, arn: string): Promise<string | undefined> {
+  switch (kind) {
+    case 'datasetGroup':
+      return (await p.send(new DescribeDatasetGroupCommand({ datasetGroupArn: arn }))).datasetGroup?.status;
+    case 'schema':
+      return (await p.send(new DescribeSchemaCommand({ schemaArn: arn }))).schema?.schemaArn === arn
+        ? 'EXISTS'
+        : undefined;
+    case 'dataset':
+      return (await p.send(new DescribeDatasetCommand({ datasetArn: arn }))).dataset?.status;
+    case 'datasetImportJob':
+      return (await p.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn: arn }))).datasetImportJob?.status;
+    case 'eventTracker':
+      return (await p.send(new DescribeEventTrackerCommand({ eventTrackerArn: arn }))).eventTracker?.status;
+    case 'filter':
+      return (await p.send(new DescribeFilterCommand({ filterArn: arn }))).filter?.status;
+    case 'solution':
+      return (await p.send(new DescribeSolutionCommand({ solutionArn: arn }))).solution?.status;
+    case 'solutionVersion':
+      return (await p.send(new DescribeSolutionVersionCommand({ solutionVersionArn: arn }))).solutionVersion?.status;
+    case 'campaign':
+      return (await p.send(new DescribeCampaignCommand({ campaignArn: arn }))).campaign?.status;
+    case 'batchInferenceJob':
+      return (await p.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: arn }))).batchInferenceJob
+        ?.status;
+    case 'batchSegmentJob':
+      return (await p.send(new DescribeBatchSegmentJobCommand({ batchSegmentJobArn: arn }))).batchSegmentJob?.status;
+    default:
+      throw new Error(`no Describe call for step kind ${kind}`);
+  }
+}
+
+/** `mpx …` against the local cloud, as a user runs it (AWS_ENDPOINT_URL set, stage local). */
+async function mpx(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const { main } = await import('../../cli/main.js');
+  const out: string[] = [];
+  const err: string[] = [];
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: h.cloud.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+  try {
+    const code = await main(['node', 'mpx', ...args, '--stage', 'local'], {
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+    });
+    return { code, out, err };
+  } finally {
+    process.env = saved;
+  }
+}
+
+const RUN_KEYS = ['datasetGroup', 'finishedAt', 'runId', 'startedAt', 'status', 'trigger'];
+const STEP_KEYS = ['arn', 'failureReason', 'finishedAt', 'kind', 'name', 'polls', 'startedAt', 'status', 'stepId'];
 
 describe('a first upload of data and a parameter file with every resource kind', () => {
   let notification: Record<string, unknown> | undefined;
@@ -72,30 +140,21 @@ describe('a first upload of data and a parameter file with every resource kind',
         'solutionVersion',
       ].sort(),
     );
-    const arn = (kind: string) => steps.find((s) => s.kind === kind)?.arn as string;
-    const p = h.personalize;
-    expect(
-      (await p.send(new DescribeDatasetGroupCommand({ datasetGroupArn: arn('datasetGroup') }))).datasetGroup?.status,
-    ).toBe('ACTIVE');
-    expect(
-      (await p.send(new DescribeEventTrackerCommand({ eventTrackerArn: arn('eventTracker') }))).eventTracker?.status,
-    ).toBe('ACTIVE');
-    expect((await p.send(new DescribeFilterCommand({ filterArn: arn('filter') }))).filter?.status).toBe('ACTIVE');
-    for (const step of steps.filter((s) => s.kind === 'solutionVersion')) {
-      const { solutionVersion } = await p.send(new DescribeSolutionVersionCommand({ solutionVersionArn: step.arn }));
-      expect(solutionVersion?.status, step.name).toBe('ACTIVE');
+    const described: string[] = [];
+    for (const step of steps.filter((s) => s.kind !== 'schedules')) {
+      const status = await personalizeStatus(h.personalize, step.kind, step.arn as string);
+      described.push(`${step.kind} ${step.name}: ${status}`);
     }
-    expect((await p.send(new DescribeCampaignCommand({ campaignArn: arn('campaign') }))).campaign?.status).toBe(
-      'ACTIVE',
+    expect(described).toEqual(
+      steps
+        .filter((s) => s.kind !== 'schedules')
+        .map((s) => `${s.kind} ${s.name}: ${s.kind === 'schema' ? 'EXISTS' : 'ACTIVE'}`),
     );
+    // Every resource of the file, not some: 3 schemas, 3 datasets and imports, 2 filters, 4 solutions and versions…
+    const count = (kind: string) => described.filter((line) => line.startsWith(`${kind} `)).length;
     expect(
-      (await p.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: arn('batchInferenceJob') })))
-        .batchInferenceJob?.status,
-    ).toBe('ACTIVE');
-    expect(
-      (await p.send(new DescribeBatchSegmentJobCommand({ batchSegmentJobArn: arn('batchSegmentJob') }))).batchSegmentJob
-        ?.status,
-    ).toBe('ACTIVE');
+      ['schema', 'dataset', 'datasetImportJob', 'filter', 'solution', 'solutionVersion', 'campaign'].map(count),
+    ).toEqual([3, 3, 3, 2, 4, 4, 2]);
   });
 
   it('reports the new versions’ offline metrics', () => {
@@ -152,46 +211,22 @@ describe('a first upload of data and a parameter file with every resource kind',
 });
 
 describe('mpx runs, against the local cloud', () => {
-  async function mpx(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-    const { main } = await import('../../cli/main.js');
-    const out: string[] = [];
-    const err: string[] = [];
-    const saved = { ...process.env };
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: h.cloud.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-    });
-    try {
-      const code = await main(['node', 'mpx', ...args, '--stage', 'local'], {
-        out: (line) => out.push(line),
-        err: (line) => err.push(line),
-      });
-      return { code, out, err };
-    } finally {
-      process.env = saved;
-    }
-  }
-
-  it('lists the runs of a dataset group and shows one with its steps', async () => {
+  it('lists the runs of a dataset group and shows one with its steps, every key always present', async () => {
     const list = await mpx('runs', 'list', '--dataset-group', 'pipeline-shop', '--json');
     expect(list.code).toBe(0);
     const runs = JSON.parse(list.out[0] as string);
     expect(runs).toHaveLength(1);
-    expect(Object.keys(runs[0]).sort()).toEqual(
-      ['datasetGroup', 'finishedAt', 'runId', 'startedAt', 'status', 'trigger'].sort(),
-    );
+    expect(Object.keys(runs[0]).sort()).toEqual(RUN_KEYS);
     expect(runs[0]).toMatchObject({ datasetGroup: 'pipeline-shop', status: 'SUCCEEDED' });
 
     const show = await mpx('runs', 'show', runs[0].runId, '--json');
     expect(show.code).toBe(0);
     const run = JSON.parse(show.out[0] as string);
+    expect(Object.keys(run).sort()).toEqual(['datasetGroup', 'runId', 'status', 'steps']);
     expect(run).toMatchObject({ runId: runs[0].runId, datasetGroup: 'pipeline-shop', status: 'SUCCEEDED' });
+    for (const step of run.steps) expect(Object.keys(step).sort(), step.stepId).toEqual(STEP_KEYS);
     const version = run.steps.find((s: { kind: string }) => s.kind === 'solutionVersion');
-    expect(Object.keys(version).sort()).toEqual(
-      ['arn', 'finishedAt', 'kind', 'name', 'polls', 'startedAt', 'status', 'stepId'].sort(),
-    );
+    expect(version).toMatchObject({ status: 'DONE', failureReason: null, arn: expect.stringMatching(/^arn:/) });
 
     const text = await mpx('runs', 'show', runs[0].runId);
     expect(text.out[0]).toBe(
@@ -199,9 +234,30 @@ describe('mpx runs, against the local cloud', () => {
     );
   });
 
+  it('lists runs as text, one line each: id, status, group, start → end, trigger', async () => {
+    const [run] = JSON.parse(
+      (await mpx('runs', 'list', '--dataset-group', 'pipeline-shop', '--json')).out[0] as string,
+    );
+
+    const text = await mpx('runs', 'list', '--dataset-group', 'pipeline-shop');
+
+    expect(text).toEqual({
+      code: 0,
+      out: [
+        `${run.runId}  SUCCEEDED   pipeline-shop  ${run.startedAt} → ${run.finishedAt}  upload s3://${h.bucket}/train/pipeline-shop/config.json`,
+      ],
+      err: [],
+    });
+  });
+
   it('says so when a run does not exist', async () => {
     const show = await mpx('runs', 'show', 'no-such-run');
-    expect(show).toMatchObject({ code: 1, err: ['mpx runs show: no run no-such-run'] });
+    expect(show).toMatchObject({
+      code: 1,
+      err: [
+        `mpx runs show: no run no-such-run in table ${h.cloud.outputs.RunsTableName} (npx mpx runs list shows the runs)`,
+      ],
+    });
   });
 });
 
@@ -244,5 +300,30 @@ describe('a data file Personalize cannot import', () => {
     expect(steps.find((s) => s.kind === 'eventTracker')?.status).toBe('SUCCEEDED');
     const found = await readRun(h.state, notification?.runId as string);
     expect(found?.run.status).toBe('FAILED');
+
+    const show = await mpx('runs', 'show', notification?.runId as string, '--json');
+    const shown = JSON.parse(show.out[0] as string) as { status: string; steps: Record<string, unknown>[] };
+    expect(shown.status).toBe('FAILED');
+    const failedImport = shown.steps.find((s) => s.stepId === 'datasetImportJob:interactions');
+    expect(failedImport).toMatchObject({ status: 'FAILED', failureReason: expect.stringMatching(/not-a-timestamp/) });
+    expect(Object.keys(failedImport ?? {}).sort()).toEqual(STEP_KEYS);
+    const skipped = shown.steps.find((s) => s.kind === 'solutionVersion');
+    expect(skipped).toMatchObject({
+      status: 'SKIPPED',
+      arn: null,
+      failureReason: expect.stringMatching(/^skipped: /),
+    });
   }, 180_000);
+
+  it('is listed, with every other group’s runs, by mpx runs list without --dataset-group', async () => {
+    const list = await mpx('runs', 'list', '--json');
+
+    expect(list.code).toBe(0);
+    const runs = JSON.parse(list.out[0] as string) as Record<string, unknown>[];
+    expect(runs.map((r) => [r.datasetGroup, r.status])).toEqual([
+      ['pipeline-badcsv', 'FAILED'],
+      ['pipeline-shop', 'SUCCEEDED'],
+    ]);
+    for (const run of runs) expect(Object.keys(run).sort()).toEqual(RUN_KEYS);
+  });
 });

@@ -213,6 +213,16 @@ describe('batchSegmentJob driver', () => {
     });
   });
 
+  it('refuses a same-named job on another solution version', async () => {
+    existing({ status: 'ACTIVE', solutionVersionArn: arnOf('solution', 'other/12345678') });
+    expect(await ensureStep(desired, ensureContext(inputs))).toEqual({
+      type: 'failed',
+      arn: JOB_ARN,
+      reason: `batch segment job ${JOB_ARN} was not started by this step: solutionVersionArn: expected "${VERSION_ARN}", found "${arnOf('solution', 'other/12345678')}"`,
+    });
+    expect(personalize).not.toHaveReceivedCommand(CreateBatchSegmentJobCommand);
+  });
+
   it('waits while Personalize’s cap on concurrent batch jobs is reached', async () => {
     personalize.on(CreateBatchSegmentJobCommand).rejects(limitExceeded());
     expect(await ensureStep(desired, ensureContext(inputs))).toEqual({ type: 'pending', status: 'THROTTLED' });

@@ -4,9 +4,12 @@ import {
   DescribeSolutionVersionCommand,
   ListSolutionVersionsCommand,
   PersonalizeClient,
+  PersonalizeServiceException,
 } from '@aws-sdk/client-personalize';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { EnsureContext, ResourceDesired } from '../../../shared/resources/desired.js';
+import { ensureStep } from '../../../shared/resources/ensure.js';
 import { ensureSolutionVersion, solutionVersionName } from '../../../shared/resources/solution-version.js';
 
 const personalize = mockClient(PersonalizeClient);
@@ -62,6 +65,19 @@ describe('ensureSolutionVersion', () => {
     });
   });
 
+  it('is done, without training again, when the version of its deterministic name is already ACTIVE', async () => {
+    personalize
+      .on(ListSolutionVersionsCommand)
+      .resolves({ solutionVersions: [version('abc12345', '2026-11-28T10:00:05Z')] });
+    personalize
+      .on(DescribeSolutionVersionCommand, { solutionVersionArn: `${SOLUTION}/abc12345` })
+      .resolves({ solutionVersion: { name: 'up-run42', status: 'ACTIVE' } });
+    // Even a scheduled (forced) training: the ACTIVE version of this name is this very training.
+    const outcome = await ensureSolutionVersion(new PersonalizeClient({}), { ...desired, force: true }, INTENT);
+    expect(outcome).toEqual({ type: 'done', arn: `${SOLUTION}/abc12345` });
+    expect(personalize).not.toHaveReceivedCommand(CreateSolutionVersionCommand);
+  });
+
   it('does not adopt a version with another name', async () => {
     personalize
       .on(ListSolutionVersionsCommand)
@@ -71,6 +87,49 @@ describe('ensureSolutionVersion', () => {
       .resolves({ solutionVersion: { name: 'someone-else', status: 'ACTIVE' } });
     await ensureSolutionVersion(new PersonalizeClient({}), desired, INTENT);
     expect(personalize).toHaveReceivedCommandTimes(CreateSolutionVersionCommand, 1);
+  });
+});
+
+describe('ensureStep on a solution version: throttling is a wait, not a failure', () => {
+  const throttled = () =>
+    new PersonalizeServiceException({
+      name: 'ThrottlingException',
+      $fault: 'client',
+      message: 'Rate exceeded',
+      $metadata: {},
+    });
+  const step: ResourceDesired = { kind: 'solutionVersion', solutionName: 'up', trainingMode: 'FULL' };
+  const context: EnsureContext = {
+    personalize: new PersonalizeClient({ region: 'us-east-1' }),
+    scope: { region: 'us-east-1', account: '123456789012' },
+    personalizeRoleArn: 'arn:aws:iam::123456789012:role/mpx-personalize',
+    inputs: { 'solution:up': SOLUTION },
+    intentAt: INTENT,
+    runId: 'run-42',
+  };
+
+  beforeEach(() => {
+    personalize.reset();
+    personalize.on(ListSolutionVersionsCommand).resolves({ solutionVersions: [] });
+    personalize.on(CreateSolutionVersionCommand).resolves({ solutionVersionArn: `${SOLUTION}/new00001` });
+  });
+
+  it('waits (THROTTLED) when CreateSolutionVersion is throttled', async () => {
+    personalize.on(CreateSolutionVersionCommand).rejects(throttled());
+    expect(await ensureStep(step, context)).toEqual({ type: 'pending', status: 'THROTTLED' });
+    expect(personalize).toHaveReceivedCommandWith(CreateSolutionVersionCommand, { name: 'up-run42' });
+  });
+
+  it('waits (THROTTLED) when DescribeSolutionVersion is throttled', async () => {
+    personalize
+      .on(ListSolutionVersionsCommand)
+      .resolves({ solutionVersions: [version('abc12345', '2026-11-28T10:00:05Z')] });
+    personalize.on(DescribeSolutionVersionCommand).rejects(throttled());
+    expect(await ensureStep(step, context)).toEqual({ type: 'pending', status: 'THROTTLED' });
+    expect(personalize).toHaveReceivedCommandWith(DescribeSolutionVersionCommand, {
+      solutionVersionArn: `${SOLUTION}/abc12345`,
+    });
+    expect(personalize).not.toHaveReceivedCommand(CreateSolutionVersionCommand);
   });
 });
 

@@ -66,23 +66,15 @@ describe('handleConfigUpload', () => {
       Subject: 'Maintaining Personalized Experiences with Machine Learning Notifications',
       Message: expect.any(String),
     });
-    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
-    const message = JSON.parse(input?.Message ?? '{}');
-    expect(message.default).toBe('The personalization workflow for dataset-group-name-1 completed with errors');
-    expect(message.sms).toBe(message.default);
-    const json = {
-      datasetGroup: 'dataset-group-name-1',
-      status: 'UPDATE FAILED',
-      summary: 'There were errors detected when reading a personalization job configuration file',
-      description: [
-        'tags[0].tagValue: is required',
-        'solutions[2].campaigns[0].serviceConfig.minProvisionedTPS: must be at least 1',
-      ],
-    };
-    expect(JSON.parse(message.sqs)).toEqual(json);
-    expect(JSON.parse(message['email-json'])).toEqual(json);
-    expect(message.email).toContain(
-      '   - solutions[2].campaigns[0].serviceConfig.minProvisionedTPS: must be at least 1',
+    // The MessageStructure=json payload exactly, `default` and `sms` included (the original sent them null).
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toBe(
+      [
+        '{"default":"The personalization workflow for dataset-group-name-1 completed with errors",',
+        '"sms":"The personalization workflow for dataset-group-name-1 completed with errors",',
+        String.raw`"email":"There were errors detected when reading a personalization job configuration file (s3://data/train/dataset-group-name-1/config.json):\n\n   - tags[0].tagValue: is required\n   - solutions[2].campaigns[0].serviceConfig.minProvisionedTPS: must be at least 1\n\nPlease correct these errors and upload the configuration again.",`,
+        String.raw`"email-json":"{\"datasetGroup\":\"dataset-group-name-1\",\"status\":\"UPDATE FAILED\",\"summary\":\"There were errors detected when reading a personalization job configuration file\",\"description\":[\"tags[0].tagValue: is required\",\"solutions[2].campaigns[0].serviceConfig.minProvisionedTPS: must be at least 1\"]}",`,
+        String.raw`"sqs":"{\"datasetGroup\":\"dataset-group-name-1\",\"status\":\"UPDATE FAILED\",\"summary\":\"There were errors detected when reading a personalization job configuration file\",\"description\":[\"tags[0].tagValue: is required\",\"solutions[2].campaigns[0].serviceConfig.minProvisionedTPS: must be at least 1\"]}"}`,
+      ].join(''),
     );
   });
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { timestampedName } from '../../../shared/config/names.js';
 import type { ParameterFile } from '../../../shared/config/types.js';
 import { validate } from '../../../shared/config/validate.js';
+import { batchOutputPath } from '../../../shared/resources/jobs.js';
 import type { ScheduledTask } from '../../../shared/schedules/from-config.js';
 import { type DataFound, planRun, type RunPlan } from '../../../shared/workflow/plan.js';
 import { MAX_DELAY_SECONDS, nextPollDelay } from '../../../shared/workflow/poll.js';
@@ -313,5 +315,72 @@ describe('planRun: a scheduled run does only its task', () => {
         job: 'user-personalization-solution',
       }),
     ).not.toHaveProperty('maxAgeSeconds');
+  });
+});
+
+describe('planRun: where each batch job reads and writes', () => {
+  const data: DataFound = { interactions: 's3://bucket/train/g/interactions.csv' };
+  const folder = 's3://bucket/batch/dataset-group-name-1';
+  /** `[step id, inputPath, outputPrefix]` of every batch job step. */
+  const batchPaths = (text: string) =>
+    planRun(config(text), data, 'bucket').steps.flatMap((s) =>
+      s.desired.kind === 'batchInferenceJob' || s.desired.kind === 'batchSegmentJob'
+        ? [[s.id, s.desired.inputPath, s.desired.outputPrefix]]
+        : [],
+    );
+  const affinity = (segmentJobs: readonly object[]) => ({
+    serviceConfig: { name: 'affinity', recipeArn: 'arn:aws:personalize:::recipe/aws-item-affinity' },
+    batchSegmentJobs: segmentJobs,
+  });
+
+  it('keeps the legacy batch/<dsg>/<solution>/job_config.json when a solution has one job of a kind', () => {
+    const text = sampleWith((d) => {
+      d.solutions.push(affinity([{ serviceConfig: { numResults: 10 } }]));
+    });
+
+    expect(batchPaths(text)).toEqual([
+      [
+        'batchInferenceJob:user-personalization-solution',
+        `${folder}/user-personalization-solution/job_config.json`,
+        `${folder}/user-personalization-solution/`,
+      ],
+      ['batchSegmentJob:affinity', `${folder}/affinity/job_config.json`, `${folder}/affinity/`],
+    ]);
+  });
+
+  it('gives each job its own input, batch/<dsg>/<solution>/<job base name>/job_config.json, when a solution has several', () => {
+    const text = sampleWith((d) => {
+      d.solutions[2].batchInferenceJobs.push({ serviceConfig: { jobName: 'weekly' }, workflowConfig: {} });
+      d.solutions.push(affinity([{ serviceConfig: {} }, { serviceConfig: {} }]));
+    });
+
+    expect(batchPaths(text)).toEqual([
+      [
+        'batchInferenceJob:user-personalization-solution',
+        `${folder}/user-personalization-solution/user-personalization-solution/job_config.json`,
+        `${folder}/user-personalization-solution/`,
+      ],
+      [
+        'batchInferenceJob:weekly',
+        `${folder}/user-personalization-solution/weekly/job_config.json`,
+        `${folder}/user-personalization-solution/`,
+      ],
+      ['batchSegmentJob:affinity', `${folder}/affinity/affinity/job_config.json`, `${folder}/affinity/`],
+      ['batchSegmentJob:affinity-2', `${folder}/affinity/affinity-2/job_config.json`, `${folder}/affinity/`],
+    ]);
+  });
+
+  it('writes each job under batch/<dsg>/<solution>/<job name>/ (its timestamped name)', () => {
+    const text = sampleWith((d) => {
+      d.solutions[2].batchInferenceJobs[0].serviceConfig.jobName = 'nightly';
+    });
+    const [nightly] = batchPaths(text);
+    const outputPrefix = nightly?.[2] as string;
+    const jobName = timestampedName('nightly', new Date('2026-11-28T03:00:00Z'));
+
+    expect(nightly?.[0]).toBe('batchInferenceJob:nightly');
+    expect(batchOutputPath(outputPrefix, jobName)).toBe(
+      's3://bucket/batch/dataset-group-name-1/user-personalization-solution/nightly_2026_11_28_03_00_00/',
+    );
   });
 });
